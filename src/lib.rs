@@ -1,0 +1,13 @@
+//! Docket: a terminal compliance workbench for containers.
+//!
+//! Data flows one way: [`sources`] -> [`model::Snapshot`] -> [`checks`] -> [`findings`] ->
+//! [`report`]. Only `sources` does IO; everything after the snapshot is pure.
+
+pub mod checks;
+pub mod findings;
+pub mod model;
+pub mod report;
+pub mod secrets;
+pub mod sources;
+#[doc(hidden)]
+pub mod testkit;

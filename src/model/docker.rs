@@ -1,0 +1,370 @@
+//! Docker inventory: engine info, images, containers, networks. Field names follow the
+//! Engine API (`docker info`, `docker image inspect`, `docker inspect`) so a reader can map
+//! a finding's evidence path back to the object.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use super::text::{EnvVar, SecretHit};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DockerInventory {
+    #[serde(default)]
+    pub hosts: Vec<DockerHost>,
+    #[serde(default)]
+    pub images: Vec<Image>,
+    #[serde(default)]
+    pub containers: Vec<Container>,
+    #[serde(default)]
+    pub networks: Vec<DockerNetwork>,
+}
+
+impl DockerInventory {
+    pub fn merge(&mut self, other: DockerInventory) {
+        self.hosts.extend(other.hosts);
+        self.images.extend(other.images);
+        self.containers.extend(other.containers);
+        self.networks.extend(other.networks);
+        super::dedup_by_key(&mut self.hosts, |h| h.name.clone());
+        super::dedup_by_key(&mut self.images, |i| (i.host.clone(), i.id.clone()));
+        super::dedup_by_key(&mut self.containers, |c| (c.host.clone(), c.id.clone()));
+        super::dedup_by_key(&mut self.networks, |n| (n.host.clone(), n.id.clone()));
+    }
+
+    /// The image a container runs, by image id on the same host (or any host when the
+    /// container's host is unknown).
+    pub fn image_of(&self, c: &Container) -> Option<&Image> {
+        self.images
+            .iter()
+            .find(|i| i.id == c.image_id && (c.host.is_empty() || i.host.is_empty() || i.host == c.host))
+    }
+}
+
+/// `docker info` (+ `docker version`), and how the daemon was reached.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DockerHost {
+    /// Engine `Name` (the host name); the host key other Docker objects refer to.
+    pub name: String,
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub server_version: String,
+    #[serde(default)]
+    pub operating_system: String,
+    #[serde(default)]
+    pub kernel_version: String,
+    #[serde(default)]
+    pub architecture: String,
+    /// Storage driver (`Driver`).
+    #[serde(default)]
+    pub driver: String,
+    #[serde(default)]
+    pub logging_driver: String,
+    #[serde(default)]
+    pub cgroup_driver: String,
+    /// Raw `SecurityOptions`, e.g. `name=seccomp,profile=builtin`, `name=rootless`.
+    #[serde(default)]
+    pub security_options: Vec<String>,
+    #[serde(default)]
+    pub live_restore_enabled: bool,
+    #[serde(default)]
+    pub experimental_build: bool,
+    /// `RegistryConfig.InsecureRegistryCIDRs` plus index names marked `Secure: false`.
+    #[serde(default)]
+    pub insecure_registries: Vec<String>,
+    #[serde(default)]
+    pub authorization_plugins: Vec<String>,
+    /// `Swarm.LocalNodeState` (inactive, active, pending, ...).
+    #[serde(default)]
+    pub swarm_state: String,
+    #[serde(default)]
+    pub containers_total: i64,
+    #[serde(default)]
+    pub images_total: i64,
+    /// How the daemon was reached, when a live source knows: `unix:///var/run/docker.sock`.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// Whether that connection used TLS (None when not known, e.g. from files).
+    #[serde(default)]
+    pub endpoint_tls: Option<bool>,
+}
+
+impl DockerHost {
+    /// The `name=...` security options, parsed into (name, [key=value...]).
+    pub fn security_option(&self, name: &str) -> Option<&str> {
+        self.security_options
+            .iter()
+            .find(|o| o.split(',').next() == Some(&format!("name={name}")))
+            .map(String::as_str)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Healthcheck {
+    /// `Test`, e.g. `["CMD-SHELL", "curl -f http://localhost/"]`, or `["NONE"]`.
+    #[serde(default)]
+    pub test: Vec<String>,
+}
+
+impl Healthcheck {
+    pub fn is_disabled(&self) -> bool {
+        self.test.first().map(String::as_str) == Some("NONE") || self.test.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// `CreatedBy`, scrubbed of secrets.
+    #[serde(default)]
+    pub created_by: String,
+    #[serde(default)]
+    pub empty_layer: bool,
+}
+
+/// `docker image inspect` (+ history).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    /// `sha256:...`
+    pub id: String,
+    /// The host it was read from (engine name), empty when unknown.
+    #[serde(default)]
+    pub host: String,
+    #[serde(default)]
+    pub repo_tags: Vec<String>,
+    #[serde(default)]
+    pub repo_digests: Vec<String>,
+    #[serde(default)]
+    pub created: String,
+    #[serde(default)]
+    pub os: String,
+    #[serde(default)]
+    pub architecture: String,
+    /// `Config.User`; empty means root.
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub healthcheck: Option<Healthcheck>,
+    #[serde(default)]
+    pub env: Vec<EnvVar>,
+    /// `Config.ExposedPorts` keys, e.g. `22/tcp`.
+    #[serde(default)]
+    pub exposed_ports: Vec<String>,
+    /// `Config.Volumes` keys.
+    #[serde(default)]
+    pub volumes: Vec<String>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub entrypoint: Vec<String>,
+    #[serde(default)]
+    pub cmd: Vec<String>,
+    /// Newest first, as `docker history` lists it. Empty with `history_collected` false
+    /// when the history was not read.
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+    #[serde(default)]
+    pub history_collected: bool,
+    /// Secrets found in env, labels, cmd, entrypoint and history (values redacted).
+    #[serde(default)]
+    pub secrets: Vec<SecretHit>,
+}
+
+impl Image {
+    /// The best human name: first tag, else first digest, else the short id.
+    pub fn display_name(&self) -> String {
+        self.repo_tags
+            .first()
+            .or(self.repo_digests.first())
+            .cloned()
+            .unwrap_or_else(|| short_id(&self.id))
+    }
+}
+
+pub fn short_id(id: &str) -> String {
+    let id = id.strip_prefix("sha256:").unwrap_or(id);
+    id.chars().take(12).collect()
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerState {
+    /// created, running, paused, restarting, removing, exited, dead
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub running: bool,
+    /// `State.Health.Status` when the container has a health check.
+    #[serde(default)]
+    pub health: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RestartPolicy {
+    /// "", no, always, unless-stopped, on-failure
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub maximum_retry_count: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PortBinding {
+    /// `80/tcp`
+    pub container_port: String,
+    /// "" or 0.0.0.0 or :: means all interfaces.
+    #[serde(default)]
+    pub host_ip: String,
+    #[serde(default)]
+    pub host_port: String,
+}
+
+impl PortBinding {
+    pub fn on_all_interfaces(&self) -> bool {
+        matches!(self.host_ip.as_str(), "" | "0.0.0.0" | "::" | "[::]")
+    }
+    pub fn host_port_number(&self) -> Option<u16> {
+        self.host_port.parse().ok()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mount {
+    /// bind, volume, tmpfs, npipe, cluster
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// Host path for binds, volume name for volumes.
+    #[serde(default)]
+    pub source: String,
+    pub destination: String,
+    #[serde(default)]
+    pub rw: bool,
+    /// rprivate, private, shared, rshared, slave, rslave, or empty.
+    #[serde(default)]
+    pub propagation: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceMapping {
+    pub path_on_host: String,
+    #[serde(default)]
+    pub path_in_container: String,
+    #[serde(default)]
+    pub cgroup_permissions: String,
+}
+
+/// `docker inspect` of a container: the fields CIS Docker section 5 reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Container {
+    pub id: String,
+    /// Without the leading slash.
+    pub name: String,
+    /// Engine name of the host, empty when unknown (a bare `docker inspect` file).
+    #[serde(default)]
+    pub host: String,
+    /// `Config.Image`: the reference the container was started with.
+    #[serde(default)]
+    pub image: String,
+    /// `Image`: the image id.
+    #[serde(default)]
+    pub image_id: String,
+    #[serde(default)]
+    pub created: String,
+    #[serde(default)]
+    pub state: ContainerState,
+    /// `Config.User`; empty means the image's user (root when the image sets none).
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub privileged: bool,
+    #[serde(default)]
+    pub cap_add: Vec<String>,
+    #[serde(default)]
+    pub cap_drop: Vec<String>,
+    #[serde(default)]
+    pub security_opt: Vec<String>,
+    /// `AppArmorProfile` (empty when AppArmor is not in use on the host).
+    #[serde(default)]
+    pub apparmor_profile: String,
+    #[serde(default)]
+    pub network_mode: String,
+    #[serde(default)]
+    pub pid_mode: String,
+    #[serde(default)]
+    pub ipc_mode: String,
+    #[serde(default)]
+    pub uts_mode: String,
+    #[serde(default)]
+    pub userns_mode: String,
+    #[serde(default)]
+    pub cgroupns_mode: String,
+    #[serde(default)]
+    pub devices: Vec<DeviceMapping>,
+    #[serde(default)]
+    pub readonly_rootfs: bool,
+    /// Bytes; 0 = unlimited.
+    #[serde(default)]
+    pub memory: i64,
+    #[serde(default)]
+    pub nano_cpus: i64,
+    #[serde(default)]
+    pub cpu_shares: i64,
+    #[serde(default)]
+    pub cpu_quota: i64,
+    /// None or <= 0 = unlimited.
+    #[serde(default)]
+    pub pids_limit: Option<i64>,
+    #[serde(default)]
+    pub restart_policy: RestartPolicy,
+    #[serde(default)]
+    pub port_bindings: Vec<PortBinding>,
+    #[serde(default)]
+    pub mounts: Vec<Mount>,
+    /// Names of the networks the container is attached to.
+    #[serde(default)]
+    pub networks: Vec<String>,
+    #[serde(default)]
+    pub env: Vec<EnvVar>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// `Path` + `Args`, scrubbed.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// `Config.Healthcheck` of the container (overrides the image's when set).
+    #[serde(default)]
+    pub healthcheck: Option<Healthcheck>,
+    /// Secrets found in env, labels and command (values redacted).
+    #[serde(default)]
+    pub secrets: Vec<SecretHit>,
+}
+
+impl Container {
+    pub fn short_id(&self) -> String {
+        short_id(&self.id)
+    }
+    /// Compose project and service, when the container was created by compose.
+    pub fn compose_service(&self) -> Option<(&str, &str)> {
+        Some((
+            self.labels.get("com.docker.compose.project")?.as_str(),
+            self.labels.get("com.docker.compose.service")?.as_str(),
+        ))
+    }
+}
+
+/// `docker network inspect`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DockerNetwork {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub host: String,
+    #[serde(default)]
+    pub driver: String,
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default)]
+    pub internal: bool,
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
+    /// Names of attached containers.
+    #[serde(default)]
+    pub containers: Vec<String>,
+}

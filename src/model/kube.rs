@@ -1,0 +1,778 @@
+//! Kubernetes inventory, normalized from API objects. Names follow the API so evidence
+//! paths (`spec.containers[0].securityContext.privileged`) read like the object.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use super::text::{EnvVar, SecretHit};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct KubeInventory {
+    /// Context or cluster name when a live source knows it.
+    #[serde(default)]
+    pub cluster: Option<String>,
+    #[serde(default)]
+    pub nodes: Vec<Node>,
+    #[serde(default)]
+    pub namespaces: Vec<Namespace>,
+    #[serde(default)]
+    pub workloads: Vec<Workload>,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub ingresses: Vec<Ingress>,
+    #[serde(default)]
+    pub network_policies: Vec<NetworkPolicy>,
+    #[serde(default)]
+    pub service_accounts: Vec<ServiceAccount>,
+    /// Roles and ClusterRoles.
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    /// RoleBindings and ClusterRoleBindings.
+    #[serde(default)]
+    pub bindings: Vec<RoleBinding>,
+    #[serde(default)]
+    pub config_maps: Vec<ConfigMap>,
+    /// Secrets as metadata only: names, types and key names, never values.
+    #[serde(default)]
+    pub secrets: Vec<SecretMeta>,
+}
+
+impl KubeInventory {
+    pub fn merge(&mut self, other: KubeInventory) {
+        if self.cluster.is_none() {
+            self.cluster = other.cluster;
+        }
+        self.nodes.extend(other.nodes);
+        self.namespaces.extend(other.namespaces);
+        self.workloads.extend(other.workloads);
+        self.services.extend(other.services);
+        self.ingresses.extend(other.ingresses);
+        self.network_policies.extend(other.network_policies);
+        self.service_accounts.extend(other.service_accounts);
+        self.roles.extend(other.roles);
+        self.bindings.extend(other.bindings);
+        self.config_maps.extend(other.config_maps);
+        self.secrets.extend(other.secrets);
+        use super::dedup_by_key as d;
+        d(&mut self.nodes, |o| o.meta.key());
+        d(&mut self.namespaces, |o| o.meta.key());
+        d(&mut self.workloads, |o| (o.kind, o.meta.key()));
+        d(&mut self.services, |o| o.meta.key());
+        d(&mut self.ingresses, |o| o.meta.key());
+        d(&mut self.network_policies, |o| o.meta.key());
+        d(&mut self.service_accounts, |o| o.meta.key());
+        d(&mut self.roles, |o| (o.cluster, o.meta.key()));
+        d(&mut self.bindings, |o| (o.cluster, o.meta.key()));
+        d(&mut self.config_maps, |o| o.meta.key());
+        d(&mut self.secrets, |o| o.meta.key());
+    }
+
+    pub fn namespace(&self, name: &str) -> Option<&Namespace> {
+        self.namespaces.iter().find(|n| n.meta.name == name)
+    }
+
+    /// The pod templates to evaluate, one per controller: a pod or ReplicaSet whose owner
+    /// is in the snapshot is covered by that owner; replicas of the same controller
+    /// collapse into one unit named after the controller (stable across pod restarts).
+    pub fn units(&self) -> Vec<WorkloadUnit<'_>> {
+        let present: std::collections::BTreeSet<(WorkloadKind, &str, &str)> = self
+            .workloads
+            .iter()
+            .map(|w| (w.kind, w.meta.namespace_str(), w.meta.name.as_str()))
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut units = Vec::new();
+        for w in &self.workloads {
+            let ns = w.meta.namespace_str();
+            let owned_by_present = w.meta.owner_references.iter().any(|o| {
+                WorkloadKind::parse(&o.kind)
+                    .is_some_and(|k| present.contains(&(k, ns, o.name.as_str())))
+            });
+            if owned_by_present {
+                continue;
+            }
+            let (kind, name) = w.controller_identity();
+            if seen.insert((ns.to_string(), kind, name)) {
+                units.push(WorkloadUnit {
+                    workload: w,
+                    kind,
+                    name,
+                });
+            }
+        }
+        units
+    }
+}
+
+/// One pod template to check, attributed to its top-level controller.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkloadUnit<'a> {
+    pub workload: &'a Workload,
+    /// The controller kind findings are attributed to (Deployment for a ReplicaSet's pod).
+    pub kind: WorkloadKind,
+    pub name: &'a str,
+}
+
+impl<'a> WorkloadUnit<'a> {
+    pub fn namespace(&self) -> &'a str {
+        self.workload.meta.namespace_str()
+    }
+    pub fn pod(&self) -> &'a PodSpec {
+        &self.workload.pod
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerRef {
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub uid: String,
+    #[serde(default)]
+    pub controller: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectMeta {
+    pub name: String,
+    /// None for cluster-scoped objects.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub uid: String,
+    #[serde(default)]
+    pub creation_timestamp: String,
+    /// Scrubbed of secrets.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Scrubbed of secrets; `kubectl.kubernetes.io/last-applied-configuration` dropped.
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+    #[serde(default)]
+    pub owner_references: Vec<OwnerRef>,
+}
+
+impl ObjectMeta {
+    pub fn namespace_str(&self) -> &str {
+        self.namespace.as_deref().unwrap_or("")
+    }
+    /// `namespace/name`, or `name` for cluster-scoped objects.
+    pub fn key(&self) -> String {
+        match &self.namespace {
+            Some(ns) if !ns.is_empty() => format!("{ns}/{}", self.name),
+            _ => self.name.clone(),
+        }
+    }
+    pub fn controller(&self) -> Option<&OwnerRef> {
+        self.owner_references
+            .iter()
+            .find(|o| o.controller)
+            .or(self.owner_references.first())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    pub meta: ObjectMeta,
+    #[serde(default)]
+    pub kubelet_version: String,
+    #[serde(default)]
+    pub os_image: String,
+    #[serde(default)]
+    pub kernel_version: String,
+    #[serde(default)]
+    pub container_runtime: String,
+    #[serde(default)]
+    pub internal_ips: Vec<String>,
+    #[serde(default)]
+    pub external_ips: Vec<String>,
+    #[serde(default)]
+    pub unschedulable: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Namespace {
+    /// Labels include Pod Security Admission's `pod-security.kubernetes.io/*`.
+    pub meta: ObjectMeta,
+    #[serde(default)]
+    pub phase: String,
+}
+
+impl Namespace {
+    /// The PSA level for a mode (enforce, audit, warn), when labelled.
+    pub fn psa_level(&self, mode: &str) -> Option<&str> {
+        self.meta
+            .labels
+            .get(&format!("pod-security.kubernetes.io/{mode}"))
+            .map(String::as_str)
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum WorkloadKind {
+    #[default]
+    Pod,
+    Deployment,
+    ReplicaSet,
+    StatefulSet,
+    DaemonSet,
+    Job,
+    CronJob,
+    ReplicationController,
+}
+
+impl WorkloadKind {
+    pub fn parse(kind: &str) -> Option<WorkloadKind> {
+        Some(match kind {
+            "Pod" => WorkloadKind::Pod,
+            "Deployment" => WorkloadKind::Deployment,
+            "ReplicaSet" => WorkloadKind::ReplicaSet,
+            "StatefulSet" => WorkloadKind::StatefulSet,
+            "DaemonSet" => WorkloadKind::DaemonSet,
+            "Job" => WorkloadKind::Job,
+            "CronJob" => WorkloadKind::CronJob,
+            "ReplicationController" => WorkloadKind::ReplicationController,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkloadKind::Pod => "Pod",
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::ReplicaSet => "ReplicaSet",
+            WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::Job => "Job",
+            WorkloadKind::CronJob => "CronJob",
+            WorkloadKind::ReplicationController => "ReplicationController",
+        }
+    }
+    /// Where the pod template lives in the object, for evidence paths.
+    pub fn template_path(self) -> &'static str {
+        match self {
+            WorkloadKind::Pod => "spec",
+            WorkloadKind::CronJob => "spec.jobTemplate.spec.template.spec",
+            _ => "spec.template.spec",
+        }
+    }
+}
+
+impl std::fmt::Display for WorkloadKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A Pod or a controller with its pod template.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Workload {
+    pub kind: WorkloadKind,
+    pub meta: ObjectMeta,
+    #[serde(default)]
+    pub replicas: Option<i64>,
+    /// CronJob schedule.
+    #[serde(default)]
+    pub schedule: Option<String>,
+    /// Pod phase for Pods (Running, Pending, ...).
+    #[serde(default)]
+    pub phase: Option<String>,
+    pub pod: PodSpec,
+    /// The top-level controller this object belongs to, derived when normalizing:
+    /// a Pod of ReplicaSet `web-7d4b9c` with `pod-template-hash=7d4b9c` belongs to
+    /// Deployment `web`; a Job created by CronJob `backup` belongs to `backup`.
+    #[serde(default)]
+    pub controller: Option<ControllerRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControllerRef {
+    pub kind: WorkloadKind,
+    pub name: String,
+}
+
+impl Workload {
+    /// (kind, name) findings are attributed to: the derived top-level controller, else self.
+    pub fn controller_identity(&self) -> (WorkloadKind, &str) {
+        match &self.controller {
+            Some(c) => (c.kind, c.name.as_str()),
+            None => (self.kind, self.meta.name.as_str()),
+        }
+    }
+    pub fn containers_with_init(&self) -> impl Iterator<Item = &ContainerSpec> {
+        self.pod.init_containers.iter().chain(self.pod.containers.iter())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeccompProfile {
+    /// RuntimeDefault, Localhost, Unconfined
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub localhost_profile: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sysctl {
+    pub name: String,
+    #[serde(default)]
+    pub value: String,
+}
+
+/// The pod-level `securityContext` (plus the pre-1.30 AppArmor and seccomp annotations,
+/// folded in when normalizing).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PodSecurityContext {
+    #[serde(default)]
+    pub run_as_user: Option<i64>,
+    #[serde(default)]
+    pub run_as_group: Option<i64>,
+    #[serde(default)]
+    pub run_as_non_root: Option<bool>,
+    #[serde(default)]
+    pub fs_group: Option<i64>,
+    #[serde(default)]
+    pub supplemental_groups: Vec<i64>,
+    #[serde(default)]
+    pub seccomp_profile: Option<SeccompProfile>,
+    /// AppArmor profile type: RuntimeDefault, Localhost, Unconfined.
+    #[serde(default)]
+    pub apparmor_profile: Option<String>,
+    #[serde(default)]
+    pub selinux_type: Option<String>,
+    #[serde(default)]
+    pub sysctls: Vec<Sysctl>,
+    #[serde(default)]
+    pub windows_host_process: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerSecurityContext {
+    #[serde(default)]
+    pub privileged: Option<bool>,
+    #[serde(default)]
+    pub allow_privilege_escalation: Option<bool>,
+    #[serde(default)]
+    pub run_as_user: Option<i64>,
+    #[serde(default)]
+    pub run_as_group: Option<i64>,
+    #[serde(default)]
+    pub run_as_non_root: Option<bool>,
+    #[serde(default)]
+    pub read_only_root_filesystem: Option<bool>,
+    #[serde(default)]
+    pub capabilities_add: Vec<String>,
+    #[serde(default)]
+    pub capabilities_drop: Vec<String>,
+    #[serde(default)]
+    pub seccomp_profile: Option<SeccompProfile>,
+    #[serde(default)]
+    pub apparmor_profile: Option<String>,
+    #[serde(default)]
+    pub selinux_type: Option<String>,
+    /// Default or Unmasked.
+    #[serde(default)]
+    pub proc_mount: Option<String>,
+    #[serde(default)]
+    pub windows_host_process: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resources {
+    #[serde(default)]
+    pub requests_cpu: Option<String>,
+    #[serde(default)]
+    pub requests_memory: Option<String>,
+    #[serde(default)]
+    pub limits_cpu: Option<String>,
+    #[serde(default)]
+    pub limits_memory: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerPort {
+    pub container_port: i64,
+    #[serde(default)]
+    pub host_port: Option<i64>,
+    #[serde(default)]
+    pub protocol: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VolumeMount {
+    pub name: String,
+    pub mount_path: String,
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvFromSource {
+    /// "Secret" or "ConfigMap".
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerSpec {
+    pub name: String,
+    #[serde(default)]
+    pub image: String,
+    #[serde(default)]
+    pub image_pull_policy: Option<String>,
+    /// Scrubbed.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// Scrubbed.
+    #[serde(default)]
+    pub args: Vec<String>,
+    #[serde(default)]
+    pub env: Vec<EnvVar>,
+    #[serde(default)]
+    pub env_from: Vec<EnvFromSource>,
+    #[serde(default)]
+    pub ports: Vec<ContainerPort>,
+    #[serde(default)]
+    pub security_context: ContainerSecurityContext,
+    #[serde(default)]
+    pub resources: Resources,
+    #[serde(default)]
+    pub liveness_probe: bool,
+    #[serde(default)]
+    pub readiness_probe: bool,
+    #[serde(default)]
+    pub startup_probe: bool,
+    #[serde(default)]
+    pub volume_mounts: Vec<VolumeMount>,
+    /// True for init containers.
+    #[serde(default)]
+    pub init: bool,
+    /// Index in `containers` or `initContainers`, for evidence paths.
+    #[serde(default)]
+    pub index: usize,
+    /// Secrets found in env, command and args (values redacted).
+    #[serde(default)]
+    pub secrets: Vec<SecretHit>,
+}
+
+impl ContainerSpec {
+    /// `containers[2]` or `initContainers[0]`.
+    pub fn path(&self) -> String {
+        if self.init {
+            format!("initContainers[{}]", self.index)
+        } else {
+            format!("containers[{}]", self.index)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Volume {
+    pub name: String,
+    /// The volume source key: hostPath, emptyDir, secret, configMap,
+    /// persistentVolumeClaim, projected, downwardAPI, csi, ephemeral, nfs, ...
+    pub kind: String,
+    #[serde(default)]
+    pub host_path: Option<String>,
+    /// Secret or ConfigMap name, or PVC claim name.
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PodSpec {
+    /// Template labels (what Services and NetworkPolicies select on).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+    /// Empty means `default`.
+    #[serde(default)]
+    pub service_account_name: String,
+    #[serde(default)]
+    pub automount_service_account_token: Option<bool>,
+    #[serde(default)]
+    pub host_network: bool,
+    #[serde(default)]
+    pub host_pid: bool,
+    #[serde(default)]
+    pub host_ipc: bool,
+    #[serde(default)]
+    pub security_context: PodSecurityContext,
+    #[serde(default)]
+    pub volumes: Vec<Volume>,
+    #[serde(default)]
+    pub containers: Vec<ContainerSpec>,
+    #[serde(default)]
+    pub init_containers: Vec<ContainerSpec>,
+    #[serde(default)]
+    pub node_name: Option<String>,
+}
+
+impl PodSpec {
+    pub fn service_account(&self) -> &str {
+        if self.service_account_name.is_empty() {
+            "default"
+        } else {
+            &self.service_account_name
+        }
+    }
+    pub fn all_containers(&self) -> impl Iterator<Item = &ContainerSpec> {
+        self.init_containers.iter().chain(self.containers.iter())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServicePort {
+    #[serde(default)]
+    pub name: String,
+    pub port: i64,
+    #[serde(default)]
+    pub target_port: String,
+    #[serde(default)]
+    pub node_port: Option<i64>,
+    #[serde(default)]
+    pub protocol: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    pub meta: ObjectMeta,
+    /// ClusterIP, NodePort, LoadBalancer, ExternalName
+    #[serde(rename = "type", default)]
+    pub service_type: String,
+    #[serde(default)]
+    pub selector: BTreeMap<String, String>,
+    #[serde(default)]
+    pub ports: Vec<ServicePort>,
+    #[serde(default)]
+    pub cluster_ip: String,
+    #[serde(default)]
+    pub external_ips: Vec<String>,
+    #[serde(default)]
+    pub load_balancer_ingress: Vec<String>,
+    #[serde(default)]
+    pub external_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngressBackend {
+    #[serde(default)]
+    pub host: String,
+    #[serde(default)]
+    pub path: String,
+    pub service: String,
+    #[serde(default)]
+    pub port: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ingress {
+    pub meta: ObjectMeta,
+    #[serde(default)]
+    pub ingress_class: Option<String>,
+    /// Every (host, path) -> service route, plus the default backend with empty host.
+    #[serde(default)]
+    pub backends: Vec<IngressBackend>,
+    /// Hosts covered by `spec.tls`.
+    #[serde(default)]
+    pub tls_hosts: Vec<String>,
+    /// Whether `spec.tls` is present at all.
+    #[serde(default)]
+    pub has_tls: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelSelectorRequirement {
+    pub key: String,
+    /// In, NotIn, Exists, DoesNotExist
+    pub operator: String,
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelSelector {
+    #[serde(default)]
+    pub match_labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub match_expressions: Vec<LabelSelectorRequirement>,
+}
+
+impl LabelSelector {
+    /// Kubernetes semantics: an empty selector matches everything.
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.match_labels
+            .iter()
+            .all(|(k, v)| labels.get(k) == Some(v))
+            && self.match_expressions.iter().all(|e| {
+                let val = labels.get(&e.key);
+                match e.operator.as_str() {
+                    "In" => val.is_some_and(|v| e.values.contains(v)),
+                    "NotIn" => val.is_none_or(|v| !e.values.contains(v)),
+                    "Exists" => val.is_some(),
+                    "DoesNotExist" => val.is_none(),
+                    _ => false,
+                }
+            })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkPolicyPeer {
+    #[serde(default)]
+    pub pod_selector: Option<LabelSelector>,
+    #[serde(default)]
+    pub namespace_selector: Option<LabelSelector>,
+    /// ipBlock.cidr
+    #[serde(default)]
+    pub ip_block: Option<String>,
+    #[serde(default)]
+    pub ip_block_except: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkPolicyPort {
+    #[serde(default)]
+    pub protocol: String,
+    #[serde(default)]
+    pub port: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkPolicyRule {
+    /// Empty `from`/`to` means all peers.
+    #[serde(default)]
+    pub peers: Vec<NetworkPolicyPeer>,
+    #[serde(default)]
+    pub ports: Vec<NetworkPolicyPort>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkPolicy {
+    pub meta: ObjectMeta,
+    #[serde(default)]
+    pub pod_selector: LabelSelector,
+    /// Ingress, Egress (as defaulted by the API: Ingress always, Egress when egress rules exist).
+    #[serde(default)]
+    pub policy_types: Vec<String>,
+    #[serde(default)]
+    pub ingress: Vec<NetworkPolicyRule>,
+    #[serde(default)]
+    pub egress: Vec<NetworkPolicyRule>,
+}
+
+impl NetworkPolicy {
+    pub fn applies_to_ingress(&self) -> bool {
+        self.policy_types.iter().any(|t| t == "Ingress")
+    }
+    pub fn applies_to_egress(&self) -> bool {
+        self.policy_types.iter().any(|t| t == "Egress")
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceAccount {
+    pub meta: ObjectMeta,
+    #[serde(default)]
+    pub automount_service_account_token: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRule {
+    #[serde(default)]
+    pub api_groups: Vec<String>,
+    #[serde(default)]
+    pub resources: Vec<String>,
+    #[serde(default)]
+    pub verbs: Vec<String>,
+    #[serde(default)]
+    pub resource_names: Vec<String>,
+    #[serde(default)]
+    pub non_resource_urls: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Role {
+    pub meta: ObjectMeta,
+    /// True for ClusterRole.
+    #[serde(default)]
+    pub cluster: bool,
+    #[serde(default)]
+    pub rules: Vec<PolicyRule>,
+}
+
+impl Role {
+    pub fn kind(&self) -> &'static str {
+        if self.cluster {
+            "ClusterRole"
+        } else {
+            "Role"
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    /// User, Group, ServiceAccount
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleRef {
+    /// Role or ClusterRole
+    pub kind: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoleBinding {
+    pub meta: ObjectMeta,
+    /// True for ClusterRoleBinding.
+    #[serde(default)]
+    pub cluster: bool,
+    pub role_ref: RoleRef,
+    #[serde(default)]
+    pub subjects: Vec<Subject>,
+}
+
+impl RoleBinding {
+    pub fn kind(&self) -> &'static str {
+        if self.cluster {
+            "ClusterRoleBinding"
+        } else {
+            "RoleBinding"
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfigMap {
+    pub meta: ObjectMeta,
+    /// Keys of `data` and `binaryData`; values are not kept.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    /// Secrets found in the values (redacted).
+    #[serde(default)]
+    pub secrets: Vec<SecretHit>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SecretMeta {
+    pub meta: ObjectMeta,
+    #[serde(rename = "type", default)]
+    pub secret_type: String,
+    /// Key names only.
+    #[serde(default)]
+    pub keys: Vec<String>,
+}

@@ -1,0 +1,114 @@
+//! The normalized, versioned snapshot: everything the checks read, nothing that holds a
+//! secret in clear. Sources build it; checks, findings, DPIA and reports only read it.
+//!
+//! Invariant: every free-text field that came from outside (env values, args, labels,
+//! annotations, image history, ConfigMap data) has been passed through
+//! [`crate::secrets::scrub`] before it is stored here.
+
+pub mod coverage;
+pub mod docker;
+pub mod kube;
+pub mod text;
+
+use serde::{Deserialize, Serialize};
+
+pub use coverage::{Availability, Coverage, CoverageEntry, CoverageStatus, DataKind};
+pub use docker::*;
+pub use kube::*;
+pub use text::{EnvValue, EnvVar, SecretHit};
+
+/// Bumped whenever a stored field changes meaning; readers refuse newer versions.
+pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
+
+/// Where a part of the snapshot came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A file given with `--from` (the format is in `detail`).
+    File,
+    /// The embedded demo inventory.
+    Demo,
+    /// A live Docker daemon.
+    Docker,
+    /// A live Kubernetes API server.
+    Kube,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub kind: SourceKind,
+    /// File path, daemon endpoint or kube context.
+    pub location: String,
+    /// Format or version details, e.g. "kubectl List JSON (42 objects)".
+    #[serde(default)]
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub schema_version: u32,
+    #[serde(default)]
+    pub docket_version: String,
+    /// RFC 3339 time the snapshot was taken (or the newest input's, for files).
+    #[serde(default)]
+    pub created_at: String,
+    #[serde(default)]
+    pub sources: Vec<SourceInfo>,
+    #[serde(default)]
+    pub coverage: Coverage,
+    #[serde(default)]
+    pub docker: DockerInventory,
+    #[serde(default)]
+    pub kube: KubeInventory,
+}
+
+impl Snapshot {
+    pub fn new() -> Self {
+        Snapshot {
+            schema_version: SNAPSHOT_SCHEMA_VERSION,
+            docket_version: env!("CARGO_PKG_VERSION").to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// Merge `other` into `self`: inventories are concatenated (duplicates by identity are
+    /// dropped, first wins), sources and coverage entries are appended.
+    pub fn merge(&mut self, other: Snapshot) {
+        self.sources.extend(other.sources);
+        self.coverage.extend(other.coverage);
+        self.docker.merge(other.docker);
+        self.kube.merge(other.kube);
+        if other.created_at > self.created_at {
+            self.created_at = other.created_at;
+        }
+    }
+
+    /// Object counts by kind, for summaries and progress lines.
+    pub fn counts(&self) -> Vec<(&'static str, usize)> {
+        let d = &self.docker;
+        let k = &self.kube;
+        vec![
+            ("docker hosts", d.hosts.len()),
+            ("images", d.images.len()),
+            ("containers", d.containers.len()),
+            ("docker networks", d.networks.len()),
+            ("nodes", k.nodes.len()),
+            ("namespaces", k.namespaces.len()),
+            ("workloads", k.workloads.len()),
+            ("services", k.services.len()),
+            ("ingresses", k.ingresses.len()),
+            ("network policies", k.network_policies.len()),
+            ("service accounts", k.service_accounts.len()),
+            ("roles", k.roles.len()),
+            ("role bindings", k.bindings.len()),
+            ("config maps", k.config_maps.len()),
+            ("secrets (metadata)", k.secrets.len()),
+        ]
+    }
+}
+
+/// Drop later items whose key was already seen, keeping order.
+pub(crate) fn dedup_by_key<T, K: Ord>(items: &mut Vec<T>, key: impl Fn(&T) -> K) {
+    let mut seen = std::collections::BTreeSet::new();
+    items.retain(|item| seen.insert(key(item)));
+}
