@@ -285,6 +285,10 @@ pub struct Workload {
     /// Deployment `web`; a Job created by CronJob `backup` belongs to `backup`.
     #[serde(default)]
     pub controller: Option<ControllerRef>,
+    /// Secrets found in the labels and annotations of the object and its pod template
+    /// (values redacted). Container-level hits are in each `ContainerSpec::secrets`.
+    #[serde(default)]
+    pub secrets: Vec<SecretHit>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
