@@ -4,6 +4,7 @@
 //! [`report`]. Only `sources` does IO; everything after the snapshot is pure.
 
 pub mod checks;
+pub mod cli;
 pub mod findings;
 pub mod model;
 pub mod report;

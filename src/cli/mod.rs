@@ -1,0 +1,87 @@
+//! Command line: parse, dispatch, map errors to exit codes (0 ok, 1 findings at or above
+//! `--fail-on`, 2 usage or input error). The binary's `main` only calls [`main`].
+
+mod checks_cmd;
+mod inputs;
+mod output;
+mod scan;
+mod snapshot_cmd;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub use inputs::SourceArgs;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "docket",
+    version,
+    about = "A terminal compliance workbench for containers: inventory Docker and Kubernetes, run security and compliance checks, triage findings.",
+    after_help = "With no subcommand Docket scans what it can reach; with nothing reachable it opens on the embedded demo inventory.\nExit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan sources headlessly and print or write a report.
+    Scan(scan::ScanArgs),
+    /// Browse the check catalog.
+    #[command(subcommand)]
+    Checks(checks_cmd::ChecksCmd),
+    /// Save the normalized snapshot of the sources to a JSON file (`--from` reads it back).
+    #[command(subcommand)]
+    Snapshot(snapshot_cmd::SnapshotCmd),
+}
+
+/// Options shared by every report-writing command.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Write to this file instead of standard output (written atomically).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// An error for the user: what happened and what to do; printed without a backtrace.
+#[derive(Debug)]
+pub struct UserError {
+    pub message: String,
+    pub code: u8,
+}
+
+impl UserError {
+    pub fn usage(message: impl Into<String>) -> Self {
+        UserError {
+            message: message.into(),
+            code: 2,
+        }
+    }
+}
+
+impl From<crate::sources::SourceError> for UserError {
+    fn from(e: crate::sources::SourceError) -> Self {
+        UserError::usage(e.to_string())
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Scan(args)) => scan::run(&args),
+        Some(Command::Checks(cmd)) => checks_cmd::run(&cmd),
+        Some(Command::Snapshot(cmd)) => snapshot_cmd::run(&cmd),
+        None => scan::run_default(&cli.sources),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("docket: {}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}
