@@ -117,6 +117,7 @@ pub const NIST_4_1_3: Control = c(Nist800190, "4.1.3", "Embedded malware");
 pub const NIST_4_1_4: Control = c(Nist800190, "4.1.4", "Embedded clear text secrets");
 pub const NIST_4_1_5: Control = c(Nist800190, "4.1.5", "Use of untrusted images");
 pub const NIST_4_2_1: Control = c(Nist800190, "4.2.1", "Insecure connections to registries");
+pub const NIST_4_2_2: Control = c(Nist800190, "4.2.2", "Stale images in registries");
 pub const NIST_4_3_1: Control = c(Nist800190, "4.3.1", "Unbounded administrative access");
 pub const NIST_4_3_2: Control = c(Nist800190, "4.3.2", "Unauthorized access");
 pub const NIST_4_3_3: Control = c(Nist800190, "4.3.3", "Poorly separated inter-container network traffic");
@@ -136,7 +137,7 @@ pub const ALL_CONTROLS: &[Control] = &[
     PCI_8_3_2, PCI_8_6_2, PCI_10_2, PCI_11_3,
     HIPAA_308_A1, HIPAA_312_A, HIPAA_312_B, HIPAA_312_C, HIPAA_312_D, HIPAA_312_E,
     SOC2_CC6_1, SOC2_CC6_6, SOC2_CC6_8, SOC2_CC7_1, SOC2_CC7_2, SOC2_CC8_1,
-    NIST_4_1_1, NIST_4_1_2, NIST_4_1_3, NIST_4_1_4, NIST_4_1_5, NIST_4_2_1, NIST_4_3_1,
+    NIST_4_1_1, NIST_4_1_2, NIST_4_1_3, NIST_4_1_4, NIST_4_1_5, NIST_4_2_1, NIST_4_2_2, NIST_4_3_1,
     NIST_4_3_2, NIST_4_3_3, NIST_4_3_4, NIST_4_4_1, NIST_4_4_2, NIST_4_4_3, NIST_4_4_5,
     NIST_4_5_1, NIST_4_5_4, NIST_4_5_5,
 ];
