@@ -3,7 +3,7 @@
 use std::sync::LazyLock;
 
 use super::{
-    docker_container, docker_host, docker_image, kube_network, kube_rbac, kube_workload,
+    docker_container, docker_host, docker_image, kube_network, kube_pss, kube_rbac, kube_workload,
     secrets, Check,
 };
 
@@ -13,6 +13,7 @@ static CATALOG: LazyLock<Vec<Check>> = LazyLock::new(|| {
         docker_image::CHECKS,
         docker_container::CHECKS,
         kube_workload::CHECKS,
+        kube_pss::CHECKS,
         kube_rbac::CHECKS,
         kube_network::CHECKS,
         secrets::CHECKS,
@@ -50,7 +51,11 @@ mod tests {
             assert!(c.rationale.len() >= 40, "{}: rationale too thin", c.id);
             assert!(c.remediation.len() >= 20, "{}: remediation too thin", c.id);
             assert!(!c.refs.is_empty(), "{}: no cross-reference", c.id);
-            assert!(!c.controls.is_empty(), "{}: maps to no framework control", c.id);
+            assert!(
+                !c.controls.is_empty(),
+                "{}: maps to no framework control",
+                c.id
+            );
             assert!(!c.needs.is_empty(), "{}: declares no data it needs", c.id);
             let prefix = c.id.split('-').next().unwrap_or_default();
             let expected = match c.family {
@@ -62,7 +67,11 @@ mod tests {
                 super::super::Family::KubeNetwork => "KN",
                 super::super::Family::Secrets => "SC",
             };
-            assert_eq!(prefix, expected, "{}: id prefix does not match family", c.id);
+            assert_eq!(
+                prefix, expected,
+                "{}: id prefix does not match family",
+                c.id
+            );
         }
     }
 

@@ -13,6 +13,7 @@ pub mod docker_container;
 pub mod docker_host;
 pub mod docker_image;
 pub mod kube_network;
+pub mod kube_pss;
 pub mod kube_rbac;
 pub mod kube_workload;
 pub mod secrets;
@@ -166,7 +167,13 @@ impl<'a> Out<'a> {
         message: impl Into<String>,
         evidence: Vec<Evidence>,
     ) {
-        self.emit_with(self.check.severity, resource, discriminator, message, evidence)
+        self.emit_with(
+            self.check.severity,
+            resource,
+            discriminator,
+            message,
+            evidence,
+        )
     }
 
     /// Record a finding at another severity (e.g. a sensitive mount that is also writable).
