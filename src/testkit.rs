@@ -24,7 +24,10 @@ pub fn docker(containers: Vec<Container>) -> Snapshot {
 /// seccomp and AppArmor default, health check, restart on-failure:3, on a user network.
 pub fn container(name: &str) -> Container {
     Container {
-        id: format!("{:0<64}", name.bytes().map(|b| format!("{b:02x}")).collect::<String>()),
+        id: format!(
+            "{:0<64}",
+            name.bytes().map(|b| format!("{b:02x}")).collect::<String>()
+        ),
         name: name.to_string(),
         host: "testhost".into(),
         image: "registry.example.com/app@sha256:0000".into(),
@@ -182,7 +185,10 @@ pub fn deployment(ns: &str, name: &str) -> Workload {
 /// A namespace with restricted Pod Security Admission labels.
 pub fn namespace(name: &str) -> Namespace {
     let mut labels = std::collections::BTreeMap::new();
-    labels.insert("pod-security.kubernetes.io/enforce".into(), "restricted".into());
+    labels.insert(
+        "pod-security.kubernetes.io/enforce".into(),
+        "restricted".into(),
+    );
     Namespace {
         meta: ObjectMeta {
             name: name.into(),

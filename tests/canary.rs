@@ -26,14 +26,20 @@ fn demo_canaries() -> Vec<String> {
 fn assert_clean(what: &str, bytes: &[u8], canaries: &[String]) {
     let text = String::from_utf8_lossy(bytes);
     for c in canaries {
-        assert!(!text.contains(c.as_str()), "{what} contains the canary {c:?} in clear");
+        assert!(
+            !text.contains(c.as_str()),
+            "{what} contains the canary {c:?} in clear"
+        );
     }
 }
 
 #[test]
 fn no_output_contains_a_canary() {
     let demo = demo_canaries();
-    assert!(demo.len() >= 6, "the demo canary list is too short: {demo:?}");
+    assert!(
+        demo.len() >= 6,
+        "the demo canary list is too short: {demo:?}"
+    );
     let canaries: Vec<String> = demo
         .iter()
         .cloned()
@@ -45,12 +51,23 @@ fn no_output_contains_a_canary() {
     for format in ["table", "json", "sarif", "markdown", "html", "csv", "junit"] {
         let out = dir.path().join(format!("report.{format}"));
         let o = Command::new(bin)
-            .args(["scan", "--demo", "--from", fixtures, "--format", format, "--output"])
+            .args([
+                "scan", "--demo", "--from", fixtures, "--format", format, "--output",
+            ])
             .arg(&out)
             .output()
             .expect("docket runs");
-        assert_eq!(o.status.code(), Some(0), "{format}: {}", String::from_utf8_lossy(&o.stderr));
-        assert_clean(&format!("{format} report"), &std::fs::read(&out).expect("report"), &canaries);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_clean(
+            &format!("{format} report"),
+            &std::fs::read(&out).expect("report"),
+            &canaries,
+        );
         assert_clean(&format!("{format} stderr"), &o.stderr, &canaries);
         assert_clean(&format!("{format} stdout"), &o.stdout, &canaries);
     }
@@ -62,7 +79,11 @@ fn no_output_contains_a_canary() {
         .output()
         .expect("docket runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_clean("saved snapshot", &std::fs::read(&snap).expect("snapshot"), &canaries);
+    assert_clean(
+        "saved snapshot",
+        &std::fs::read(&snap).expect("snapshot"),
+        &canaries,
+    );
     // The canaries really are in the inputs: otherwise this test proves nothing.
     assert_planted("assets/demo", &demo);
     let fixtures: Vec<String> = FIXTURE_CANARIES.iter().map(|s| s.to_string()).collect();
@@ -76,7 +97,10 @@ fn assert_planted(dir: &str, canaries: &[String]) {
         inputs.push_str(&std::fs::read_to_string(entry).unwrap_or_default());
     }
     for c in canaries {
-        assert!(inputs.contains(c.as_str()), "canary {c:?} is not planted in {dir}");
+        assert!(
+            inputs.contains(c.as_str()),
+            "canary {c:?} is not planted in {dir}"
+        );
     }
 }
 

@@ -27,7 +27,10 @@ fn checks_list_prints_the_whole_catalog() {
     let n = v.as_array().map(Vec::len).unwrap_or(0);
     assert!(n >= 70, "catalog has {n} checks, expected at least 70");
     let text = stdout(&docket(&["checks", "list"]));
-    assert!(text.contains("DC-001") && text.contains("CIS-D 5.5"), "{text}");
+    assert!(
+        text.contains("DC-001") && text.contains("CIS-D 5.5"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -43,7 +46,11 @@ fn checks_list_filters_by_framework() {
     assert!(count(&pci) > 0 && count(&pci) <= count(&all));
     let bad = docket(&["checks", "list", "--framework", "iso27001"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("unknown framework"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("unknown framework"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 #[test]
@@ -51,7 +58,13 @@ fn checks_show_prints_metadata_and_rejects_unknown_ids() {
     let o = docket(&["checks", "show", "dc-001"]);
     assert!(o.status.success());
     let text = stdout(&o);
-    for part in ["DC-001", "Why it matters", "How to fix", "PCI DSS v4.0", "CIS-D 5.5"] {
+    for part in [
+        "DC-001",
+        "Why it matters",
+        "How to fix",
+        "PCI DSS v4.0",
+        "CIS-D 5.5",
+    ] {
         assert!(text.contains(part), "missing {part}: {text}");
     }
     let o = docket(&["checks", "show", "NOPE-1"]);
@@ -78,14 +91,22 @@ fn fail_on_sets_exit_code_1_only_at_or_above_the_threshold() {
     assert_eq!(o.status.code(), Some(1), "the demo has critical findings");
     // A selection with only low/info checks cannot fail at critical.
     let o = docket(&[
-        "scan", "--demo", "--checks", "DC-025", "--fail-on", "critical", "--quiet",
+        "scan",
+        "--demo",
+        "--checks",
+        "DC-025",
+        "--fail-on",
+        "critical",
+        "--quiet",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
 fn check_selection_with_globs_and_skip() {
-    let o = docket(&["scan", "--demo", "--format", "json", "--checks", "DC-*", "--quiet"]);
+    let o = docket(&[
+        "scan", "--demo", "--format", "json", "--checks", "DC-*", "--quiet",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     let findings = v["findings"].as_array().cloned().unwrap_or_default();
@@ -94,7 +115,14 @@ fn check_selection_with_globs_and_skip() {
         .iter()
         .all(|f| f["check_id"].as_str().unwrap_or("").starts_with("DC-")));
     let o = docket(&[
-        "scan", "--demo", "--format", "json", "--checks", "DC-*", "--skip-checks", "DC-001",
+        "scan",
+        "--demo",
+        "--format",
+        "json",
+        "--checks",
+        "DC-*",
+        "--skip-checks",
+        "DC-001",
         "--quiet",
     ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
@@ -116,12 +144,19 @@ fn usage_and_input_errors_exit_2_and_name_the_problem() {
 
     let o = docket(&["scan", "--from", "/nonexistent/docket-input.json"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("/nonexistent/docket-input.json"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/nonexistent/docket-input.json"),
+        "{}",
+        stderr(&o)
+    );
 
     let dir = tempfile::tempdir().expect("tempdir");
     let bad = dir.path().join("truncated.json");
-    std::fs::write(&bad, br#"{"apiVersion": "v1", "kind": "List", "items": [ {"kind": "Pod""#)
-        .expect("write");
+    std::fs::write(
+        &bad,
+        br#"{"apiVersion": "v1", "kind": "List", "items": [ {"kind": "Pod""#,
+    )
+    .expect("write");
     let o = docket(&["scan", "--from", bad.to_str().unwrap_or_default()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("truncated.json"), "{}", stderr(&o));
@@ -133,7 +168,12 @@ fn output_file_is_written_and_snapshot_round_trips() {
     let dir = tempfile::tempdir().expect("tempdir");
     let report = dir.path().join("report.sarif");
     let o = docket(&[
-        "scan", "--demo", "--format", "sarif", "--quiet", "--output",
+        "scan",
+        "--demo",
+        "--format",
+        "sarif",
+        "--quiet",
+        "--output",
         report.to_str().unwrap_or_default(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -143,11 +183,22 @@ fn output_file_is_written_and_snapshot_round_trips() {
     assert_eq!(sarif["version"], "2.1.0");
 
     let snap = dir.path().join("demo-snapshot.json");
-    let o = docket(&["snapshot", "save", snap.to_str().unwrap_or_default(), "--demo", "--quiet"]);
+    let o = docket(&[
+        "snapshot",
+        "save",
+        snap.to_str().unwrap_or_default(),
+        "--demo",
+        "--quiet",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let from_demo = docket(&["scan", "--demo", "--format", "json", "--quiet"]);
     let from_file = docket(&[
-        "scan", "--from", snap.to_str().unwrap_or_default(), "--format", "json", "--quiet",
+        "scan",
+        "--from",
+        snap.to_str().unwrap_or_default(),
+        "--format",
+        "json",
+        "--quiet",
     ]);
     let findings = |o: &Output| {
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");

@@ -35,9 +35,9 @@ impl Selection {
             .iter()
             .chain(&self.exclude)
             .filter(|p| {
-                !catalog().iter().any(|c| {
-                    glob::matches(p, c.id) || c.refs.iter().any(|r| glob::matches(p, r))
-                })
+                !catalog()
+                    .iter()
+                    .any(|c| glob::matches(p, c.id) || c.refs.iter().any(|r| glob::matches(p, r)))
             })
             .cloned()
             .collect()

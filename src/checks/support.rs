@@ -22,9 +22,10 @@ pub fn unit_ref(u: &WorkloadUnit) -> ResourceRef {
     ResourceRef::kube(u.kind.as_str(), Some(u.namespace()), u.name)
 }
 
-/// `spec.template.spec.<field>` for the unit's own kind.
+/// `spec.template.spec.<field>` in the shape of the controller the finding names, so the
+/// path points at what to edit even when only its pods were read.
 pub fn pod_path(u: &WorkloadUnit, field: &str) -> String {
-    format!("{}.{field}", u.workload.kind.template_path())
+    format!("{}.{field}", u.kind.template_path())
 }
 
 /// One container of one controller's pod template.
@@ -45,7 +46,7 @@ impl<'a> KubeContainer<'a> {
     pub fn path(&self, field: &str) -> String {
         format!(
             "{}.{}.{field}",
-            self.unit.workload.kind.template_path(),
+            self.unit.kind.template_path(),
             self.container.path()
         )
     }
@@ -141,7 +142,10 @@ mod tests {
     #[test]
     fn image_references() {
         let r = parse_image_ref("nginx");
-        assert_eq!((r.registry, r.repository, r.tag), ("docker.io", "nginx", None));
+        assert_eq!(
+            (r.registry, r.repository, r.tag),
+            ("docker.io", "nginx", None)
+        );
         let r = parse_image_ref("registry.local:5000/team/app:1.2@sha256:abc");
         assert_eq!(r.registry, "registry.local:5000");
         assert_eq!(r.repository, "team/app");

@@ -29,7 +29,11 @@ pub fn run(cmd: &ChecksCmd) -> Result<u8, UserError> {
                 .iter()
                 .filter(|c| fw.is_none_or(|f| c.serves(f)))
                 .collect();
-            let text = if *json { list_json(&checks)? } else { list_table(&checks) };
+            let text = if *json {
+                list_json(&checks)?
+            } else {
+                list_table(&checks)
+            };
             output::emit(&text, None)?;
             Ok(0)
         }
@@ -57,7 +61,11 @@ pub fn parse_framework(s: &str) -> Result<Framework, UserError> {
 
 fn list_table(checks: &[&Check]) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{:<7} {:<8} {:<26} TITLE  [REFERENCES]", "ID", "SEVERITY", "FAMILY");
+    let _ = writeln!(
+        s,
+        "{:<7} {:<8} {:<26} TITLE  [REFERENCES]",
+        "ID", "SEVERITY", "FAMILY"
+    );
     for c in checks {
         let _ = writeln!(
             s,

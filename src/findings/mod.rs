@@ -134,7 +134,10 @@ pub fn fingerprint(check_id: &str, resource: &ResourceRef, discriminator: &str) 
     h.update(resource.identity().as_bytes());
     h.update(b"\0");
     h.update(discriminator.as_bytes());
-    h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Deterministic order: severity (worst first), then check, resource, discriminator.

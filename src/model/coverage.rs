@@ -205,9 +205,15 @@ mod tests {
         let mut c = Coverage::default();
         assert_eq!(c.availability(DataKind::KubeRbac), Availability::Absent);
         c.missing(DataKind::KubeRbac, "cluster", "403 Forbidden");
-        assert!(matches!(c.availability(DataKind::KubeRbac), Availability::Missing(_)));
+        assert!(matches!(
+            c.availability(DataKind::KubeRbac),
+            Availability::Missing(_)
+        ));
         c.collected(DataKind::KubeWorkloads, "prod");
-        assert_eq!(c.availability(DataKind::KubeWorkloads), Availability::Complete);
+        assert_eq!(
+            c.availability(DataKind::KubeWorkloads),
+            Availability::Complete
+        );
         c.missing(DataKind::KubeWorkloads, "kube-system", "403 Forbidden");
         match c.availability(DataKind::KubeWorkloads) {
             Availability::Partial(r) => assert_eq!(r, vec!["kube-system: 403 Forbidden"]),

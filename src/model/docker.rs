@@ -34,9 +34,9 @@ impl DockerInventory {
     /// The image a container runs, by image id on the same host (or any host when the
     /// container's host is unknown).
     pub fn image_of(&self, c: &Container) -> Option<&Image> {
-        self.images
-            .iter()
-            .find(|i| i.id == c.image_id && (c.host.is_empty() || i.host.is_empty() || i.host == c.host))
+        self.images.iter().find(|i| {
+            i.id == c.image_id && (c.host.is_empty() || i.host.is_empty() || i.host == c.host)
+        })
     }
 }
 

@@ -306,7 +306,10 @@ impl Workload {
         }
     }
     pub fn containers_with_init(&self) -> impl Iterator<Item = &ContainerSpec> {
-        self.pod.init_containers.iter().chain(self.pod.containers.iter())
+        self.pod
+            .init_containers
+            .iter()
+            .chain(self.pod.containers.iter())
     }
 }
 

@@ -47,6 +47,11 @@ pub fn scrub(text: &str, location: &str) -> (String, Vec<SecretHit>) {
             let Some(secret) = caps.get(rule.group) else {
                 continue;
             };
+            // Already redacted by an earlier rule (`ghp_********#1a2b3c4d`), or a reference
+            // to a variable rather than a value (`$(TURN_SECRET)`, `${DB_PASSWORD}`).
+            if out[secret.end()..].starts_with('*') || is_reference_value(secret.as_str()) {
+                continue;
+            }
             let redacted = redact(secret.as_str(), rule.keep_prefix);
             next.push_str(&out[last..secret.start()]);
             next.push_str(&redacted);
@@ -86,6 +91,9 @@ pub fn scrub_args(args: &[String], location: &str) -> (Vec<String>, Vec<SecretHi
         }
         let (s, h) = scrub(arg, &loc);
         redact_next = h.is_empty() && is_secret_flag(arg);
+        if redact_next && args.get(i + 1).is_some_and(|v| is_reference_value(v)) {
+            redact_next = false;
+        }
         hits.extend(h);
         out.push(s);
     }
@@ -93,11 +101,16 @@ pub fn scrub_args(args: &[String], location: &str) -> (Vec<String>, Vec<SecretHi
 }
 
 fn is_secret_flag(arg: &str) -> bool {
-    let Some(flag) = arg.strip_prefix("--") else {
+    let Some(flag) = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-')) else {
         return false;
     };
-    !flag.contains('=') && is_secret_like_name(flag)
+    !flag.contains('=')
+        && (is_secret_like_name(flag) || SECRET_FLAGS.contains(&flag.to_ascii_lowercase().as_str()))
 }
+
+/// Flags of common servers whose next argument is a password but whose name does not
+/// say so in a way [`is_secret_like_name`] recognises.
+const SECRET_FLAGS: &[&str] = &["requirepass", "masterauth", "auth", "pass"];
 
 /// Normalize one environment variable. A secret-like name with a non-empty literal value
 /// is redacted whole (rule `secret-name`); otherwise the value is scrubbed by pattern and
@@ -116,8 +129,13 @@ pub fn scrub_env(name: &str, value: Option<&str>, location: &str) -> (EnvValue, 
         // A value pattern inside (e.g. an AWS key) is worth naming too, but the whole
         // value is already hidden: report the more specific rule when one matches.
         let (_, inner) = scrub(value, location);
-        let rule = inner.first().map_or("secret-name".to_string(), |h| h.rule.clone());
-        let hit = SecretHit { rule: rule.clone(), ..hit };
+        let rule = inner
+            .first()
+            .map_or("secret-name".to_string(), |h| h.rule.clone());
+        let hit = SecretHit {
+            rule: rule.clone(),
+            ..hit
+        };
         return (EnvValue::Redacted { redacted, rule }, vec![hit]);
     }
     let (scrubbed, hits) = scrub(value, location);
@@ -139,6 +157,7 @@ fn is_reference_value(v: &str) -> bool {
     v.starts_with("/run/secrets/")
         || v.starts_with("/var/run/secrets/")
         || (v.starts_with("${") && v.ends_with('}'))
+        || (v.starts_with("$(") && v.ends_with(')'))
         || (v.starts_with("{{") && v.ends_with("}}"))
         || v.starts_with("vault:")
         || v.starts_with("arn:aws:secretsmanager:")

@@ -27,8 +27,22 @@ const MARKERS: &[&str] = &[
 
 /// Name endings that describe a secret without holding one (`DB_PASSWORD_FILE`).
 const NOT_A_VALUE: &[&str] = &[
-    "_FILE", "_PATH", "_DIR", "_TTL", "_TIMEOUT", "_EXPIRY", "_EXPIRES", "_LENGTH", "_ENABLED",
-    "_REF", "_NAME", "_KEY_ID", "_URL_FILE", "_ROTATION", "_LIFETIME", "_HEADER",
+    "_FILE",
+    "_PATH",
+    "_DIR",
+    "_TTL",
+    "_TIMEOUT",
+    "_EXPIRY",
+    "_EXPIRES",
+    "_LENGTH",
+    "_ENABLED",
+    "_REF",
+    "_NAME",
+    "_KEY_ID",
+    "_URL_FILE",
+    "_ROTATION",
+    "_LIFETIME",
+    "_HEADER",
 ];
 
 /// True for names such as `DB_PASSWORD`, `api-key`, `GITHUB_TOKEN`, `db.pass`,
@@ -48,7 +62,5 @@ pub fn is_secret_like_name(name: &str) -> bool {
         return true;
     }
     // Short forms only as whole words: DB_PASS, PASS, PWD_DB (but not PWD, the cwd).
-    upper
-        .split('_')
-        .any(|w| matches!(w, "PASS" | "PW" | "PSK"))
+    upper.split('_').any(|w| matches!(w, "PASS" | "PW" | "PSK"))
 }

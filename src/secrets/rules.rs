@@ -58,7 +58,9 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             r"\b((?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16})\b",
             1,
             4,
-            &["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"],
+            &[
+                "AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA",
+            ],
         ),
         rule(
             "aws-secret-access-key",
@@ -127,7 +129,7 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         rule(
             "url-credentials",
             "password in a URL",
-            r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^\s/:@]{1,128}:([^\s/@]{1,256})@",
+            r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^\s/:@]{0,128}:([^\s/@]{1,256})@",
             1,
             0,
             &["://"],

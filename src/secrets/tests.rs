@@ -1,7 +1,8 @@
 use super::*;
 
 const AWS: &str = "AKIAQ7CANARY0000TEST";
-const PEM: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIEcanaryKEYmaterial\n-----END RSA PRIVATE KEY-----";
+const PEM: &str =
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEcanaryKEYmaterial\n-----END RSA PRIVATE KEY-----";
 
 #[test]
 fn every_rule_compiles() {
@@ -33,9 +34,15 @@ fn truncated_private_key_is_redacted_to_the_end() {
 
 #[test]
 fn url_password_is_redacted_but_user_and_host_kept() {
-    let (s, hits) = scrub("postgres://app:S3cr3tCanary@db:5432/app", "env.DATABASE_URL");
+    let (s, hits) = scrub(
+        "postgres://app:S3cr3tCanary@db:5432/app",
+        "env.DATABASE_URL",
+    );
     assert!(!s.contains("S3cr3tCanary"), "{s}");
-    assert!(s.starts_with("postgres://app:") && s.ends_with("@db:5432/app"), "{s}");
+    assert!(
+        s.starts_with("postgres://app:") && s.ends_with("@db:5432/app"),
+        "{s}"
+    );
     assert_eq!(hits[0].rule, "url-credentials");
 }
 
@@ -69,7 +76,12 @@ fn history_env_assignment_is_redacted() {
 
 #[test]
 fn plain_text_is_untouched() {
-    for t in ["nginx -g daemon off;", "LOG_LEVEL=debug", "http://example.com/path", ""] {
+    for t in [
+        "nginx -g daemon off;",
+        "LOG_LEVEL=debug",
+        "http://example.com/path",
+        "",
+    ] {
         let (s, hits) = scrub(t, "x");
         assert_eq!(s, t);
         assert!(hits.is_empty(), "{t}: {hits:?}");
@@ -107,7 +119,12 @@ fn env_reference_values_and_plain_values_are_kept() {
     let (v, h) = scrub_env("DB_PASSWORD", Some("/run/secrets/db"), "env");
     assert!(matches!(v, EnvValue::Literal { .. }) && h.is_empty());
     let (v, h) = scrub_env("LOG_LEVEL", Some("debug"), "env");
-    assert_eq!(v, EnvValue::Literal { value: "debug".into() });
+    assert_eq!(
+        v,
+        EnvValue::Literal {
+            value: "debug".into()
+        }
+    );
     assert!(h.is_empty());
     let (v, _) = scrub_env("DB_PASSWORD", Some(""), "env");
     assert_eq!(v, EnvValue::Empty);
@@ -115,23 +132,88 @@ fn env_reference_values_and_plain_values_are_kept() {
 
 #[test]
 fn secret_like_names() {
-    for n in ["DB_PASSWORD", "api-key", "GITHUB_TOKEN", "db.pass", "client-secret", "SENTRY_DSN"] {
+    for n in [
+        "DB_PASSWORD",
+        "api-key",
+        "GITHUB_TOKEN",
+        "db.pass",
+        "client-secret",
+        "SENTRY_DSN",
+    ] {
         assert!(is_secret_like_name(n), "{n}");
     }
-    for n in ["PWD", "PASSWORD_FILE", "TOKEN_TTL", "PATH", "HOME", "PASSWORD_MIN_LENGTH", "SECRET_NAME"] {
+    for n in [
+        "PWD",
+        "PASSWORD_FILE",
+        "TOKEN_TTL",
+        "PATH",
+        "HOME",
+        "PASSWORD_MIN_LENGTH",
+        "SECRET_NAME",
+    ] {
         assert!(!is_secret_like_name(n), "{n}");
     }
 }
 
 #[test]
 fn args_with_separate_secret_flag_value_are_redacted() {
-    let args: Vec<String> = ["--db-password", "hunter2canary", "--verbose", "--token=abcdcanary"]
+    let args: Vec<String> = [
+        "--db-password",
+        "hunter2canary",
+        "--verbose",
+        "--token=abcdcanary",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let (out, hits) = scrub_args(&args, "args");
+    let joined = out.join(" ");
+    assert!(
+        !joined.contains("hunter2canary") && !joined.contains("abcdcanary"),
+        "{joined}"
+    );
+    assert_eq!(hits.len(), 2);
+    assert_eq!(out[2], "--verbose");
+}
+
+#[test]
+fn redis_requirepass_and_url_without_user_are_redacted() {
+    let args: Vec<String> = ["redis-server", "--requirepass", "canaryRedisPass1"]
         .iter()
         .map(|s| s.to_string())
         .collect();
     let (out, hits) = scrub_args(&args, "args");
-    let joined = out.join(" ");
-    assert!(!joined.contains("hunter2canary") && !joined.contains("abcdcanary"), "{joined}");
-    assert_eq!(hits.len(), 2);
-    assert_eq!(out[2], "--verbose");
+    assert!(!out.join(" ").contains("canaryRedisPass1"), "{out:?}");
+    assert_eq!(hits.len(), 1);
+    let (s, hits) = scrub("redis://:canaryRedisPass2@redis:6379/0", "env.REDIS_URL");
+    assert!(!s.contains("canaryRedisPass2"), "{s}");
+    assert_eq!(hits[0].rule, "url-credentials");
+}
+
+#[test]
+fn one_secret_gives_one_hit_even_when_two_rules_match() {
+    let args = vec!["--token=ghp_0123456789abcdefghij0123456789abcdef".to_string()];
+    let (out, hits) = scrub_args(&args, "args");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].rule, "github-token");
+    assert!(out[0].starts_with("--token=ghp_********#"), "{out:?}");
+}
+
+#[test]
+fn variable_references_are_not_secrets() {
+    for t in [
+        "--static-auth-secret=$(TURN_SECRET)",
+        "password=${DB_PASSWORD}",
+    ] {
+        let (s, hits) = scrub(t, "args[0]");
+        assert_eq!(s, t);
+        assert!(hits.is_empty(), "{t}: {hits:?}");
+    }
+    let args: Vec<String> = ["--password", "$(DB_PASSWORD)"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let (out, hits) = scrub_args(&args, "args");
+    assert_eq!(out, args);
+    assert!(hits.is_empty());
 }
