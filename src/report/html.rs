@@ -227,31 +227,12 @@ pub fn render(report: &Report) -> String {
     if ne.is_empty() {
         o.push_str("<p>None.</p>\n");
     } else {
-        o.push_str("<table>\n<tr><th>Check</th><th>Title</th><th>Reasons</th></tr>\n");
-        for c in ne {
-            let _ = writeln!(
-                o,
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                escape_html(c.id),
-                escape_html(c.title()),
-                reasons(c.reasons())
-            );
-        }
-        o.push_str("</table>\n");
+        check_table(&mut o, &ne);
     }
     let partial: Vec<_> = report.partial().collect();
     if !partial.is_empty() {
-        o.push_str("<h3>Partially evaluated</h3>\n<p>Ran on incomplete data; findings may be missing.</p>\n<table>\n<tr><th>Check</th><th>Title</th><th>Reasons</th></tr>\n");
-        for c in partial {
-            let _ = writeln!(
-                o,
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                escape_html(c.id),
-                escape_html(c.title()),
-                reasons(c.reasons())
-            );
-        }
-        o.push_str("</table>\n");
+        o.push_str("<h3>Partially evaluated</h3>\n<p>Ran on incomplete data; findings may be missing.</p>\n");
+        check_table(&mut o, &partial);
     }
     let na = report.totals.checks.not_applicable;
     if na > 0 {
@@ -332,6 +313,21 @@ pub fn escape_html(s: &str) -> String {
         }
     }
     out
+}
+
+/// A table of checks with the reasons they did not (fully) run.
+fn check_table(o: &mut String, rows: &[&super::CheckRow]) {
+    o.push_str("<table>\n<tr><th>Check</th><th>Title</th><th>Reasons</th></tr>\n");
+    for c in rows {
+        let _ = writeln!(
+            o,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            escape_html(c.id),
+            escape_html(c.title()),
+            reasons(c.reasons())
+        );
+    }
+    o.push_str("</table>\n");
 }
 
 #[cfg(test)]

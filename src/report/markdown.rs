@@ -158,17 +158,7 @@ pub fn render(report: &Report) -> String {
     if ne.is_empty() {
         let _ = writeln!(o, "None.\n");
     } else {
-        let _ = writeln!(o, "| Check | Title | Reasons |\n|---|---|---|");
-        for c in ne {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} |",
-                code(c.id),
-                text(c.title()),
-                reasons(c.reasons())
-            );
-        }
-        o.push('\n');
+        check_table(&mut o, &ne);
     }
     let partial: Vec<_> = report.partial().collect();
     if !partial.is_empty() {
@@ -176,17 +166,7 @@ pub fn render(report: &Report) -> String {
             o,
             "Partially evaluated (ran on incomplete data; findings may be missing):\n"
         );
-        let _ = writeln!(o, "| Check | Title | Reasons |\n|---|---|---|");
-        for c in partial {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} |",
-                code(c.id),
-                text(c.title()),
-                reasons(c.reasons())
-            );
-        }
-        o.push('\n');
+        check_table(&mut o, &partial);
     }
     let na = report.totals.checks.not_applicable;
     if na > 0 {
@@ -308,6 +288,21 @@ pub fn code(s: &str) -> String {
     } else {
         format!("{fence}{body}{fence}")
     }
+}
+
+/// A table of checks with the reasons they did not (fully) run.
+fn check_table(o: &mut String, rows: &[&super::CheckRow]) {
+    let _ = writeln!(o, "| Check | Title | Reasons |\n|---|---|---|");
+    for c in rows {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} |",
+            code(c.id),
+            text(c.title()),
+            reasons(c.reasons())
+        );
+    }
+    o.push('\n');
 }
 
 #[cfg(test)]
