@@ -21,6 +21,7 @@ th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; 
 th { background: #f6f8fa; }
 td.num { text-align: right; width: 6rem; }
 code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #f6f8fa; padding: 0 .2rem; }
+code.fp { white-space: nowrap; }
 .bar { height: .8rem; background: #eaeef2; min-width: 10rem; }
 .bar > span { display: block; height: 100%; }
 .sev-critical { background: #8b0000; } .sev-high { background: #cf222e; } .sev-medium { background: #bf8700; }
@@ -166,7 +167,7 @@ pub fn render(report: &Report) -> String {
                 .collect();
             let _ = writeln!(
                 o,
-                "<tr><td><code>{}</code> {}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+                "<tr><td><code>{}</code> {}</td><td>{}</td><td>{}</td><td>{}</td><td><code class=\"fp\">{}</code></td></tr>",
                 escape_html(&f.check_id),
                 escape_html(&f.title),
                 escape_html(&f.resource.display()),
