@@ -214,8 +214,25 @@ fn output_file_is_written_and_snapshot_round_trips() {
 
 #[test]
 fn no_subcommand_falls_back_to_the_demo_with_a_banner() {
-    let o = docket(&[]);
+    // Nothing reachable: point Docker at a socket that does not exist.
+    let o = Command::new(env!("CARGO_BIN_EXE_docket"))
+        .env("DOCKER_HOST", "unix:///nonexistent/docket-test.sock")
+        .output()
+        .expect("the docket binary runs");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("demo"), "{}", stderr(&o));
     assert!(stdout(&o).contains("DC-0") || stdout(&o).contains("KW-0"));
+}
+
+#[test]
+fn an_unreachable_docker_daemon_is_a_quick_actionable_error() {
+    let started = std::time::Instant::now();
+    let o = docket(&["scan", "--docker-host", "tcp://127.0.0.1:1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(started.elapsed().as_secs() < 10);
+    let err = stderr(&o);
+    assert!(
+        err.contains("tcp://127.0.0.1:1") && err.contains("--docker-host"),
+        "{err}"
+    );
 }

@@ -17,11 +17,22 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --all-targets --locked -- -D warnings
 
+step "Docker daemon and test images for the live tests (tests/docker/scenario.sh)"
+if [ "$(id -u)" = 0 ] || docker info >/dev/null 2>&1; then
+  bash tests/docker/scenario.sh ensure-daemon
+  bash tests/docker/scenario.sh build-image
+elif [ "${CI:-}" = true ]; then
+  echo "CI needs a Docker daemon: run as root so tests/docker/scenario.sh can start one" >&2
+  exit 1
+else
+  echo "not root and no Docker daemon: the live Docker tests will be skipped" >&2
+fi
+
 step "cargo test (unit and integration tests; clippy above already type-checks the benches)"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-cargo test --lib --bins --tests --locked 2>&1 | tee "$log"
+cargo test --lib --bins --tests --locked --no-fail-fast 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')

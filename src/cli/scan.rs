@@ -66,7 +66,16 @@ pub fn run(args: &ScanArgs) -> Result<u8, UserError> {
         )));
     }
     let loaded = args.sources.load(args.quiet)?;
-    let scan = checks::run(&loaded.snapshot, &selection);
+    finish(args, &selection, loaded)
+}
+
+/// Checks and report for an already loaded snapshot.
+fn finish(
+    args: &ScanArgs,
+    selection: &Selection,
+    loaded: crate::sources::Loaded,
+) -> Result<u8, UserError> {
+    let scan = checks::run(&loaded.snapshot, selection);
     let now = now_rfc3339();
     let report = Report::new(&loaded.snapshot, &scan, &now);
     let text = report::render(&report, args.format);
@@ -80,18 +89,11 @@ pub fn run(args: &ScanArgs) -> Result<u8, UserError> {
     Ok(if failing { 1 } else { 0 })
 }
 
-/// `docket` with no subcommand: scan what was given, else the demo, as a table.
+/// `docket` with no subcommand: scan what was given; else the local Docker daemon when
+/// one answers; else the embedded demo, saying so.
 pub fn run_default(sources: &SourceArgs) -> Result<u8, UserError> {
-    let mut sources = sources.clone();
-    if sources.is_empty() {
-        eprintln!(
-            "docket: no input given and no live source in this version: showing the embedded demo \
-             inventory (Lumen Health). Scan your own with `docket scan --from PATH`."
-        );
-        sources.demo = true;
-    }
-    run(&ScanArgs {
-        sources,
+    let mut args = ScanArgs {
+        sources: sources.clone(),
         format: Format::Table,
         output: OutputArgs { output: None },
         checks: Vec::new(),
@@ -99,7 +101,32 @@ pub fn run_default(sources: &SourceArgs) -> Result<u8, UserError> {
         framework: Vec::new(),
         fail_on: None,
         quiet: false,
-    })
+    };
+    if !sources.is_empty() {
+        return run(&args);
+    }
+    match super::inputs::live_docker(None, false) {
+        Ok(live) => {
+            for w in &live.warnings {
+                eprintln!("docket: warning: {w}");
+            }
+            let loaded = crate::sources::Loaded {
+                snapshot: live.snapshot,
+                warnings: live.warnings,
+            };
+            finish(&args, &Selection::default(), loaded)
+        }
+        Err(e) => {
+            eprintln!(
+                "docket: no input given and {}\ndocket: showing the embedded demo inventory \
+                 (Lumen Health). Scan your own with `docket scan --docker` or `docket scan \
+                 --from PATH`.",
+                e.message
+            );
+            args.sources.demo = true;
+            run(&args)
+        }
+    }
 }
 
 fn summary_line(scan: &checks::ScanResult) -> String {

@@ -9,6 +9,7 @@
 
 pub mod demo;
 pub mod docker_json;
+pub mod docker_live;
 pub mod files;
 pub mod kube_json;
 mod value;
