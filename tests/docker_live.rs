@@ -141,6 +141,22 @@ fn live_scan_finds_each_planted_problem_and_nothing_on_the_hardened_container() 
         assert!(!json.contains(canary), "snapshot leaks {canary}");
     }
     assert!(scan.requests > 0);
+    // Networks with their members, and volumes, are part of the inventory.
+    let backend = snap
+        .docker
+        .networks
+        .iter()
+        .find(|n| n.name == s.name("backend"));
+    let members = backend.map(|n| n.containers.clone()).unwrap_or_default();
+    assert!(
+        members.contains(&s.name("store")) && members.contains(&s.name("app")),
+        "{members:?}"
+    );
+    assert!(
+        snap.coverage
+            .availability(docket::model::DataKind::DockerVolumes)
+            == docket::model::Availability::Complete
+    );
 }
 
 #[test]

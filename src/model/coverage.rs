@@ -12,6 +12,7 @@ pub enum DataKind {
     DockerImages,
     DockerImageHistory,
     DockerNetworks,
+    DockerVolumes,
     /// How the daemon was reached (unix socket, tcp, tls); only live sources know.
     DockerConnection,
     KubeNodes,
@@ -27,12 +28,13 @@ pub enum DataKind {
 }
 
 impl DataKind {
-    pub const ALL: [DataKind; 16] = [
+    pub const ALL: [DataKind; 17] = [
         DataKind::DockerEngine,
         DataKind::DockerContainers,
         DataKind::DockerImages,
         DataKind::DockerImageHistory,
         DataKind::DockerNetworks,
+        DataKind::DockerVolumes,
         DataKind::DockerConnection,
         DataKind::KubeNodes,
         DataKind::KubeNamespaces,
@@ -53,6 +55,7 @@ impl DataKind {
             DataKind::DockerImages => "Docker images",
             DataKind::DockerImageHistory => "Docker image history",
             DataKind::DockerNetworks => "Docker networks",
+            DataKind::DockerVolumes => "Docker volumes",
             DataKind::DockerConnection => "Docker connection",
             DataKind::KubeNodes => "Kubernetes nodes",
             DataKind::KubeNamespaces => "Kubernetes namespaces",
@@ -75,6 +78,7 @@ impl DataKind {
                 | DataKind::DockerImages
                 | DataKind::DockerImageHistory
                 | DataKind::DockerNetworks
+                | DataKind::DockerVolumes
                 | DataKind::DockerConnection
         )
     }

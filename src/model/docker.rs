@@ -17,6 +17,8 @@ pub struct DockerInventory {
     pub containers: Vec<Container>,
     #[serde(default)]
     pub networks: Vec<DockerNetwork>,
+    #[serde(default)]
+    pub volumes: Vec<DockerVolume>,
 }
 
 impl DockerInventory {
@@ -25,10 +27,12 @@ impl DockerInventory {
         self.images.extend(other.images);
         self.containers.extend(other.containers);
         self.networks.extend(other.networks);
+        self.volumes.extend(other.volumes);
         super::dedup_by_key(&mut self.hosts, |h| h.name.clone());
         super::dedup_by_key(&mut self.images, |i| (i.host.clone(), i.id.clone()));
         super::dedup_by_key(&mut self.containers, |c| (c.host.clone(), c.id.clone()));
         super::dedup_by_key(&mut self.networks, |n| (n.host.clone(), n.id.clone()));
+        super::dedup_by_key(&mut self.volumes, |v| (v.host.clone(), v.name.clone()));
     }
 
     /// The image a container runs, by image id on the same host (or any host when the
@@ -367,4 +371,24 @@ pub struct DockerNetwork {
     /// Names of attached containers.
     #[serde(default)]
     pub containers: Vec<String>,
+}
+
+/// `docker volume inspect`: where persistent data lives (the DPIA reads these).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DockerVolume {
+    pub name: String,
+    #[serde(default)]
+    pub host: String,
+    #[serde(default)]
+    pub driver: String,
+    #[serde(default)]
+    pub mountpoint: String,
+    #[serde(default)]
+    pub scope: String,
+    /// Scrubbed.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Driver options (scrubbed): an NFS or CIFS volume names its server here.
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
 }

@@ -92,6 +92,7 @@ impl Snapshot {
             ("images", d.images.len()),
             ("containers", d.containers.len()),
             ("docker networks", d.networks.len()),
+            ("docker volumes", d.volumes.len()),
             ("nodes", k.nodes.len()),
             ("namespaces", k.namespaces.len()),
             ("workloads", k.workloads.len()),

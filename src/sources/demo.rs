@@ -40,6 +40,7 @@ pub const FILES: &[(&str, &str)] = &[
     demo_file!("docker/images.json"),
     demo_file!("docker/containers.json"),
     demo_file!("docker/networks.json"),
+    demo_file!("docker/volumes.json"),
     demo_file!("docker/history/api.json"),
     demo_file!("docker/history/nginx.json"),
     demo_file!("docker/history/pgbackup.json"),

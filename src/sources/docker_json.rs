@@ -12,8 +12,8 @@ use super::value::{
     arr, bool_at, get, i64_at, keys, opt_i64, opt_str, scalar_string, scrubbed_map, str_at, strings,
 };
 use crate::model::{
-    Container, ContainerState, DeviceMapping, DockerHost, DockerNetwork, EnvVar, Healthcheck,
-    HistoryEntry, Image, Mount, PortBinding, RestartPolicy, SecretHit,
+    Container, ContainerState, DeviceMapping, DockerHost, DockerNetwork, DockerVolume, EnvVar,
+    Healthcheck, HistoryEntry, Image, Mount, PortBinding, RestartPolicy, SecretHit,
 };
 use crate::secrets;
 
@@ -30,6 +30,11 @@ pub fn is_image(v: &Value) -> bool {
 /// `docker network inspect`: has `Driver` and `IPAM`.
 pub fn is_network(v: &Value) -> bool {
     has_all(v, &["Driver", "IPAM"])
+}
+
+/// `docker volume inspect`: has `Mountpoint` and `Driver` (and no `IPAM`).
+pub fn is_volume(v: &Value) -> bool {
+    has_all(v, &["Mountpoint", "Driver", "Name"]) && get(v, &["IPAM"]).is_none()
 }
 
 /// One entry of `GET /images/{id}/history`: has `CreatedBy` and `Created`.
@@ -318,6 +323,30 @@ pub fn network(v: &Value) -> DockerNetwork {
     }
 }
 
+pub fn volume(v: &Value) -> DockerVolume {
+    let map = |key: &str| {
+        let mut out = std::collections::BTreeMap::new();
+        if let Some(m) = get(v, &[key]).and_then(Value::as_object) {
+            for (k, val) in m {
+                if let Some(s) = scalar_string(val) {
+                    let loc = format!("{}:{k}", key.to_ascii_lowercase());
+                    out.insert(k.clone(), secrets::scrub(&s, &loc).0);
+                }
+            }
+        }
+        out
+    };
+    DockerVolume {
+        name: str_at(v, &["Name"]),
+        host: String::new(),
+        driver: str_at(v, &["Driver"]),
+        mountpoint: str_at(v, &["Mountpoint"]),
+        scope: str_at(v, &["Scope"]),
+        labels: map("Labels"),
+        options: map("Options"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,5 +411,30 @@ mod tests {
         assert!(h.entries[0].empty_layer);
         assert!(!h.entries[0].created_by.contains("AKIAABCDEFGHIJKLMNOP"));
         assert_eq!(h.secrets[0].location, "history[0]");
+    }
+}
+
+#[cfg(test)]
+mod volume_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn volume_normalizes_and_scrubs_options() {
+        let v = json!({"Name": "pgdata", "Driver": "local", "Mountpoint": "/var/lib/docker/volumes/pgdata/_data",
+            "Scope": "local", "Labels": {"com.docker.compose.project": "lumen"},
+            "Options": {"type": "cifs", "o": "username=svc,password=canaryVolPass99"}});
+        assert!(is_volume(&v) && !is_network(&v));
+        let vol = volume(&v);
+        assert_eq!(
+            (vol.name.as_str(), vol.driver.as_str()),
+            ("pgdata", "local")
+        );
+        assert_eq!(vol.labels["com.docker.compose.project"], "lumen");
+        assert!(
+            !vol.options["o"].contains("canaryVolPass99"),
+            "{:?}",
+            vol.options
+        );
     }
 }

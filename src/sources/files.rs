@@ -39,7 +39,7 @@ const YAML_MAX_DOCUMENTS: usize = 100_000;
 const MAX_DIR_DEPTH: usize = 64;
 
 const EXPECTED: &str = "Docket reads: Docket snapshots, `kubectl get ... -o json`, Kubernetes \
-    YAML manifests, `docker inspect` / `docker image inspect` / `docker network inspect` JSON, \
+    YAML manifests, `docker inspect` / `docker image inspect` / `docker network inspect` / `docker volume inspect` JSON, \
     `docker info --format '{{json .}}'`, and image history JSON from the Engine API";
 
 /// Why a file gave nothing: broken (always an error) or merely not for Docket (an error
@@ -410,6 +410,10 @@ impl<'a> Builder<'a> {
                 self.snap.docker.networks.push(docker_json::network(item));
                 self.collected(DataKind::DockerNetworks);
                 *self.formats.entry("docker network inspect").or_default() += 1;
+            } else if docker_json::is_volume(item) {
+                self.snap.docker.volumes.push(docker_json::volume(item));
+                self.collected(DataKind::DockerVolumes);
+                *self.formats.entry("docker volume inspect").or_default() += 1;
             } else if item.get("kind").is_some() {
                 // A JSON array of Kubernetes objects (not what kubectl writes, but plain).
                 let kind = item.get("kind").and_then(Value::as_str).unwrap_or_default();
@@ -423,7 +427,7 @@ impl<'a> Builder<'a> {
                     String::new()
                 };
                 self.warnings.push(format!(
-                    "{}: {doc}element [{i}] is not a Docker container, image or network; skipped",
+                    "{}: {doc}element [{i}] is not a Docker container, image, network or volume; skipped",
                     self.origin
                 ));
             }
@@ -706,6 +710,7 @@ fn fill_docker_host(loaded: &mut [(Loaded, Format)]) {
         d.containers.iter_mut().for_each(|c| fill(&mut c.host));
         d.images.iter_mut().for_each(|i| fill(&mut i.host));
         d.networks.iter_mut().for_each(|n| fill(&mut n.host));
+        d.volumes.iter_mut().for_each(|v| fill(&mut v.host));
     }
 }
 

@@ -1,6 +1,6 @@
 use bollard::query_parameters::{
     InspectContainerOptions, InspectNetworkOptions, ListContainersOptionsBuilder,
-    ListImagesOptionsBuilder, ListNetworksOptions,
+    ListImagesOptionsBuilder, ListNetworksOptions, ListVolumesOptions,
 };
 use bollard::{Docker, API_DEFAULT_VERSION};
 use futures_util::stream::{self, StreamExt};
@@ -134,6 +134,7 @@ async fn scan(ctx: &Ctx<'_>, info: serde_json::Value) -> LiveDocker {
     containers(ctx, &mut snap, &mut warnings, &name).await;
     images(ctx, &mut snap, &mut warnings, &name).await;
     networks(ctx, &mut snap, &mut warnings, &name).await;
+    volumes(ctx, &mut snap, &name).await;
     LiveDocker {
         snapshot: snap,
         warnings,
@@ -364,6 +365,27 @@ async fn networks(ctx: &Ctx<'_>, snap: &mut Snapshot, warnings: &mut Vec<String>
             host,
             format!("{failed} networks could not be inspected"),
         );
+    }
+}
+
+/// The volume list carries every field `docker volume inspect` shows: one request.
+async fn volumes(ctx: &Ctx<'_>, snap: &mut Snapshot, host: &str) {
+    ctx.count();
+    match ctx.docker.list_volumes(None::<ListVolumesOptions>).await {
+        Ok(list) => {
+            for v in list.volumes.unwrap_or_default() {
+                let mut vol = docker_json::volume(&to_value(&v));
+                vol.host = host.to_string();
+                snap.docker.volumes.push(vol);
+            }
+            snap.docker.volumes.sort_by(|a, b| a.name.cmp(&b.name));
+            snap.coverage.collected(DataKind::DockerVolumes, host);
+        }
+        Err(e) => snap.coverage.missing(
+            DataKind::DockerVolumes,
+            host,
+            format!("listing volumes failed: {e}"),
+        ),
     }
 }
 
