@@ -427,3 +427,55 @@ fn docket_without_arguments_scans_a_reachable_daemon_instead_of_the_demo() {
     assert!(err.contains("docker unix:///var/run/docker.sock:"), "{err}");
     assert!(!err.contains("embedded demo"), "{err}");
 }
+
+/// The daemon that `tests/docker/scenario.sh` starts also listens on 127.0.0.1:23760 with
+/// mutual TLS; its client certificates are in `$TMPDIR/docket-docker-tls/client`.
+#[test]
+fn tls_connection_with_docker_tls_verify_and_cert_path() {
+    if !daemon_available() {
+        return;
+    }
+    let dir = std::env::temp_dir()
+        .join("docket-docker-tls")
+        .join("client");
+    if !dir.join("key.pem").exists() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true but the TLS client certificates are missing: scenario.sh should have made them"
+        );
+        eprintln!(
+            "SKIPPED: this daemon was not started by tests/docker/scenario.sh (no TLS endpoint)"
+        );
+        return;
+    }
+    let cert_path = dir.to_string_lossy().into_owned();
+    let env = |k: &str| match k {
+        "DOCKER_HOST" => Some("tcp://127.0.0.1:23760".to_string()),
+        "DOCKER_TLS_VERIFY" => Some("1".to_string()),
+        "DOCKER_CERT_PATH" => Some(cert_path.clone()),
+        _ => None,
+    };
+    let endpoint = docket::sources::docker_live::resolve(None, &env, None).expect("endpoint");
+    assert!(endpoint.uses_tls());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let scan = rt
+        .block_on(docket::sources::docker_live::collect(&endpoint, &|_| {}))
+        .expect("a TLS scan");
+    assert_eq!(scan.snapshot.docker.hosts[0].endpoint_tls, Some(true));
+    let r = checks::run(&scan.snapshot, &Selection::default());
+    assert!(
+        !r.findings.iter().any(|f| f.check_id == "DH-006"),
+        "TLS is not plain TCP"
+    );
+    // The same port without client certificates is refused, with a clear error.
+    let plain =
+        docket::sources::docker_live::resolve(Some("tcp://127.0.0.1:23760"), &|_| None, None)
+            .expect("endpoint");
+    let err = rt
+        .block_on(docket::sources::docker_live::collect(&plain, &|_| {}))
+        .expect_err("plain HTTP to a TLS port fails");
+    assert!(err.contains("127.0.0.1:23760"), "{err}");
+}

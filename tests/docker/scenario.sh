@@ -28,6 +28,8 @@ readonly STATE_DIR="${TMPDIR:-/tmp}"
 readonly DOCKERD_LOG="${STATE_DIR}/docket-dockerd.log"
 readonly DOCKERD_PIDFILE="/var/run/docker.pid"
 readonly DAEMON_WAIT_SECONDS=60
+readonly TLS_DIR="${STATE_DIR}/docket-docker-tls"
+readonly TLS_ADDR="127.0.0.1:23760"
 
 T0=${EPOCHREALTIME}
 
@@ -96,6 +98,31 @@ apt_install() {
   rm -f "$log"
 }
 
+# A throw-away CA, server and client certificate so the tests can reach the daemon over
+# TCP with mutual TLS (DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH=${TLS_DIR}/client).
+make_tls() {
+  local d=$TLS_DIR
+  [[ -f $d/client/key.pem ]] && return 0
+  mkdir -p "$d/client"
+  (
+    cd "$d"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 7 \
+      -subj /CN=docket-test-ca 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout server-key.pem -out server.csr \
+      -subj /CN=127.0.0.1 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
+      -out server-cert.pem -days 7 -extfile server.ext 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout client/key.pem -out client.csr \
+      -subj /CN=docket-test-client 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' >client.ext
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
+      -out client/cert.pem -days 7 -extfile client.ext 2>/dev/null
+    cp ca.pem client/ca.pem
+  )
+  say "made test TLS certificates in ${d}"
+}
+
 cmd_ensure_daemon() {
   if daemon_answers; then
     say "daemon already answers ($(docker info --format '{{.ServerVersion}} {{.Driver}}'))"
@@ -131,9 +158,12 @@ cmd_ensure_daemon() {
   else
     # Left over from a dead daemon, these make a new dockerd refuse to start.
     rm -f "$SOCKET" "$DOCKERD_PIDFILE"
-    say "starting dockerd --storage-driver=vfs (log: ${DOCKERD_LOG})"
+    make_tls
+    say "starting dockerd --storage-driver=vfs, also on tcp://${TLS_ADDR} with mutual TLS (log: ${DOCKERD_LOG})"
     # setsid + nohup: the daemon outlives this script and the test process that ran it.
-    setsid nohup dockerd --storage-driver=vfs </dev/null >"$DOCKERD_LOG" 2>&1 9>&- &
+    setsid nohup dockerd --storage-driver=vfs -H "unix://${SOCKET}" -H "tcp://${TLS_ADDR}" \
+      --tlsverify --tlscacert "${TLS_DIR}/ca.pem" --tlscert "${TLS_DIR}/server-cert.pem" \
+      --tlskey "${TLS_DIR}/server-key.pem" </dev/null >"$DOCKERD_LOG" 2>&1 9>&- &
     pid=$!
   fi
   local deadline=$((SECONDS + DAEMON_WAIT_SECONDS))
