@@ -142,6 +142,23 @@ async fn scan(ctx: &Ctx<'_>, info: serde_json::Value) -> LiveDocker {
     }
 }
 
+/// Fetch one object per id with at most [`CONCURRENCY`] requests in flight, keeping
+/// each result next to its id (order is not preserved; callers sort).
+async fn fetch_all<T, F, Fut>(ids: Vec<String>, fetch: F) -> Vec<(String, T)>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    stream::iter(ids)
+        .map(|id| {
+            let fut = fetch(id.clone());
+            async move { (id, fut.await) }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await
+}
+
 fn not_found(e: &bollard::errors::Error) -> bool {
     matches!(
         e,
@@ -174,20 +191,14 @@ async fn containers(ctx: &Ctx<'_>, snap: &mut Snapshot, warnings: &mut Vec<Strin
         }
     };
     let total = ids.len();
-    let results: Vec<(String, Result<serde_json::Value, bollard::errors::Error>)> =
-        stream::iter(ids)
-            .map(|id| async move {
-                ctx.count();
-                let r = ctx
-                    .docker
-                    .inspect_container(&id, None::<InspectContainerOptions>)
-                    .await
-                    .map(|v| to_value(&v));
-                (id, r)
-            })
-            .buffer_unordered(CONCURRENCY)
-            .collect()
-            .await;
+    let results = fetch_all(ids, |id| async move {
+        ctx.count();
+        ctx.docker
+            .inspect_container(&id, None::<InspectContainerOptions>)
+            .await
+            .map(|v| to_value(&v))
+    })
+    .await;
     let mut failed = Vec::new();
     for (id, r) in results {
         match r {
@@ -255,21 +266,14 @@ async fn images(ctx: &Ctx<'_>, snap: &mut Snapshot, warnings: &mut Vec<String>, 
         }
     };
     let total = ids.len();
-    type Pair = (
-        Result<serde_json::Value, bollard::errors::Error>,
-        Result<serde_json::Value, bollard::errors::Error>,
-    );
-    let results: Vec<(String, Pair)> = stream::iter(ids)
-        .map(|id| async move {
-            ctx.count();
-            let inspect = ctx.docker.inspect_image(&id).await.map(|v| to_value(&v));
-            ctx.count();
-            let history = ctx.docker.image_history(&id).await.map(|v| to_value(&v));
-            (id, (inspect, history))
-        })
-        .buffer_unordered(CONCURRENCY)
-        .collect()
-        .await;
+    let results = fetch_all(ids, |id| async move {
+        ctx.count();
+        let inspect = ctx.docker.inspect_image(&id).await.map(|v| to_value(&v));
+        ctx.count();
+        let history = ctx.docker.image_history(&id).await.map(|v| to_value(&v));
+        (inspect, history)
+    })
+    .await;
     let (mut failed, mut history_failed) = (Vec::new(), 0usize);
     for (id, (inspect, history)) in results {
         match inspect {
@@ -330,19 +334,14 @@ async fn networks(ctx: &Ctx<'_>, snap: &mut Snapshot, warnings: &mut Vec<String>
             return;
         }
     };
-    let results: Vec<_> = stream::iter(ids)
-        .map(|id| async move {
-            ctx.count();
-            let r = ctx
-                .docker
-                .inspect_network(&id, None::<InspectNetworkOptions>)
-                .await
-                .map(|v| to_value(&v));
-            (id, r)
-        })
-        .buffer_unordered(CONCURRENCY)
-        .collect()
-        .await;
+    let results = fetch_all(ids, |id| async move {
+        ctx.count();
+        ctx.docker
+            .inspect_network(&id, None::<InspectNetworkOptions>)
+            .await
+            .map(|v| to_value(&v))
+    })
+    .await;
     let mut failed = 0usize;
     for (_, r) in results {
         match r {
