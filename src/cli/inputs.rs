@@ -3,6 +3,7 @@
 use clap::Args;
 use std::path::PathBuf;
 
+use super::live_kube::{live_kube, KubeArgs};
 use super::UserError;
 use crate::sources::{self, Loaded};
 
@@ -22,11 +23,13 @@ pub struct SourceArgs {
     /// Docker daemon to scan (implies --docker): unix:///var/run/docker.sock, tcp://host:2376.
     #[arg(long, value_name = "URL", global = true)]
     pub docker_host: Option<String>,
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 impl SourceArgs {
     pub fn is_empty(&self) -> bool {
-        self.from.is_empty() && !self.demo && !self.wants_docker()
+        self.from.is_empty() && !self.demo && !self.wants_docker() && !self.kube.wants_kube()
     }
 
     pub fn wants_docker(&self) -> bool {
@@ -37,8 +40,8 @@ impl SourceArgs {
     pub fn load(&self, quiet: bool) -> Result<Loaded, UserError> {
         if self.is_empty() {
             return Err(UserError::usage(
-                "no input: give --docker, --from PATH (files or directories) or --demo. \
-                 The live Kubernetes source is not available in this version yet.",
+                "no input: give --docker, --kube, --from PATH (files or directories) or \
+                 --demo.",
             ));
         }
         let mut loaded = Loaded {
@@ -52,6 +55,11 @@ impl SourceArgs {
         }
         if self.wants_docker() {
             let live = live_docker(self.docker_host.as_deref(), quiet)?;
+            loaded.snapshot.merge(live.snapshot);
+            loaded.warnings.extend(live.warnings);
+        }
+        if self.kube.wants_kube() {
+            let live = live_kube(&self.kube, quiet)?;
             loaded.snapshot.merge(live.snapshot);
             loaded.warnings.extend(live.warnings);
         }

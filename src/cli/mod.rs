@@ -3,6 +3,7 @@
 
 mod checks_cmd;
 mod inputs;
+mod live_kube;
 mod output;
 mod scan;
 mod snapshot_cmd;

@@ -89,8 +89,8 @@ fn finish(
     Ok(if failing { 1 } else { 0 })
 }
 
-/// `docket` with no subcommand: scan what was given; else the local Docker daemon when
-/// one answers; else the embedded demo, saying so.
+/// `docket` with no subcommand: scan what was given; else whatever answers (the local
+/// Docker daemon, the current kube context); else the embedded demo, saying so.
 pub fn run_default(sources: &SourceArgs) -> Result<u8, UserError> {
     let mut args = ScanArgs {
         sources: sources.clone(),
@@ -105,28 +105,40 @@ pub fn run_default(sources: &SourceArgs) -> Result<u8, UserError> {
     if !sources.is_empty() {
         return run(&args);
     }
+    let mut loaded = crate::sources::Loaded::default();
+    let mut unreachable = Vec::new();
     match super::inputs::live_docker(None, false) {
         Ok(live) => {
-            for w in &live.warnings {
-                eprintln!("docket: warning: {w}");
-            }
-            let loaded = crate::sources::Loaded {
-                snapshot: live.snapshot,
-                warnings: live.warnings,
-            };
-            finish(&args, &Selection::default(), loaded)
+            loaded.snapshot.merge(live.snapshot);
+            loaded.warnings.extend(live.warnings);
         }
-        Err(e) => {
-            eprintln!(
-                "docket: no input given and {}\ndocket: showing the embedded demo inventory \
-                 (Lumen Health). Scan your own with `docket scan --docker` or `docket scan \
-                 --from PATH`.",
-                e.message
-            );
-            args.sources.demo = true;
-            run(&args)
-        }
+        Err(e) => unreachable.push(e.message),
     }
+    if super::live_kube::configured(&sources.kube) {
+        match super::live_kube::live_kube(&sources.kube, false) {
+            Ok(live) => {
+                loaded.snapshot.merge(live.snapshot);
+                loaded.warnings.extend(live.warnings);
+            }
+            Err(e) => unreachable.push(e.message),
+        }
+    } else {
+        unreachable.push("no kube context is configured".to_string());
+    }
+    if loaded.snapshot.sources.is_empty() {
+        eprintln!(
+            "docket: no input given and nothing reachable:\n  - {}\ndocket: showing the \
+             embedded demo inventory (Lumen Health). Scan your own with `docket scan \
+             --docker`, `docket scan --kube` or `docket scan --from PATH`.",
+            unreachable.join("\n  - ")
+        );
+        args.sources.demo = true;
+        return run(&args);
+    }
+    for w in &loaded.warnings {
+        eprintln!("docket: warning: {w}");
+    }
+    finish(&args, &Selection::default(), loaded)
 }
 
 fn summary_line(scan: &checks::ScanResult) -> String {

@@ -12,6 +12,7 @@ pub mod docker_json;
 pub mod docker_live;
 pub mod files;
 pub mod kube_json;
+pub mod kube_live;
 mod value;
 
 use crate::model::Snapshot;
