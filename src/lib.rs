@@ -10,5 +10,6 @@ pub mod model;
 pub mod report;
 pub mod secrets;
 pub mod sources;
+pub mod synth;
 #[doc(hidden)]
 pub mod testkit;
