@@ -543,3 +543,146 @@ fn an_unreachable_server_is_one_clear_error() {
         "{err}"
     );
 }
+
+fn docket(args: &[&str], home: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+        .args(args)
+        .env("HOME", home)
+        .env_remove("KUBECONFIG")
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the docket binary runs")
+}
+
+fn fingerprints(json: &[u8]) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(json).expect("json report");
+    let mut fps: Vec<String> = v["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|f| format!("{} {}", f["check_id"], f["fingerprint"]))
+        .collect();
+    fps.sort();
+    fps
+}
+
+/// The bar: `docket scan --kube --context X -A` against a 5,000-pod cluster
+/// completes, through the binary a user runs; `snapshot save --kube` read back with
+/// `--from` gives the same fingerprints.
+#[test]
+fn the_binary_scans_a_5000_pod_cluster_and_its_snapshot_reads_back_identically() {
+    let server = StandIn::start(generated(5000), Faults::default());
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("config");
+    write_kubeconfig(
+        &kc,
+        &[
+            server.context("other", UserSpec::Token("t".into())),
+            server.context("big", UserSpec::Token("t".into())),
+        ],
+    )
+    .unwrap();
+    let kc = kc.to_str().unwrap();
+    let o = docket(
+        &[
+            "scan",
+            "--kubeconfig",
+            kc,
+            "--context",
+            "big",
+            "-A",
+            "-f",
+            "json",
+        ],
+        dir.path(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("docket: kube big (v1.31"), "{err}");
+    assert!(
+        err.contains("all namespaces") && err.contains("API requests"),
+        "{err}"
+    );
+    let live = fingerprints(&o.stdout);
+    assert!(live.len() > 1000, "{} findings", live.len());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["coverage_gaps"],
+        serde_json::json!([]),
+        "everything was read"
+    );
+
+    let snap = dir.path().join("snap.json");
+    let s = docket(
+        &[
+            "snapshot",
+            "save",
+            snap.to_str().unwrap(),
+            "--kubeconfig",
+            kc,
+            "--context",
+            "big",
+            "-A",
+            "-q",
+        ],
+        dir.path(),
+    );
+    assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
+    let back = docket(
+        &["scan", "--from", snap.to_str().unwrap(), "-f", "json", "-q"],
+        dir.path(),
+    );
+    assert!(back.status.success());
+    assert_eq!(fingerprints(&back.stdout), live);
+    let pods = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/v1/pods")
+        .count();
+    assert_eq!(pods, 2 * 5000usize.div_ceil(500), "pages of 500, twice");
+}
+
+#[test]
+fn kube_flags_combine_with_other_sources_and_bad_flags_are_usage_errors() {
+    let server = StandIn::start(support::kube_standin::small_cluster(), Faults::default());
+    let dir = tempfile::tempdir().unwrap();
+    let kc = kubeconfig(dir.path(), &server);
+    let kc = kc.to_str().unwrap();
+    let o = docket(
+        &[
+            "scan",
+            "--kubeconfig",
+            kc,
+            "-n",
+            "shop",
+            "--demo",
+            "-f",
+            "json",
+            "-q",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let sources = v["sources"].to_string();
+    assert!(
+        sources.contains("standin") && sources.contains("demo"),
+        "{sources}"
+    );
+
+    let bad = docket(
+        &["scan", "--kubeconfig", kc, "--context", "nope"],
+        dir.path(),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("context \"nope\"") && err.contains("standin"),
+        "{err}"
+    );
+    let none = docket(&["scan", "--kube"], dir.path());
+    assert_eq!(none.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no Kubernetes configuration"));
+}

@@ -2,6 +2,7 @@
 //! `--fail-on`, 2 usage or input error). The binary's `main` only calls [`main`].
 
 mod checks_cmd;
+mod demo_cmd;
 mod inputs;
 mod live_kube;
 mod output;
@@ -38,6 +39,9 @@ pub enum Command {
     /// Save the normalized snapshot of the sources to a JSON file (`--from` reads it back).
     #[command(subcommand)]
     Snapshot(snapshot_cmd::SnapshotCmd),
+    /// The synthetic cluster generator (`docket demo generate --pods 150000 -o big.json`).
+    #[command(subcommand)]
+    Demo(demo_cmd::DemoCmd),
 }
 
 /// Options shared by every report-writing command.
@@ -76,6 +80,7 @@ pub fn main() -> ExitCode {
         Some(Command::Scan(args)) => scan::run(&args),
         Some(Command::Checks(cmd)) => checks_cmd::run(&cmd),
         Some(Command::Snapshot(cmd)) => snapshot_cmd::run(&cmd),
+        Some(Command::Demo(cmd)) => demo_cmd::run(&cmd),
         None => scan::run_default(&cli.sources),
     };
     match result {

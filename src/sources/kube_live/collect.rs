@@ -168,6 +168,7 @@ pub async fn collect(
             conn.scope, conn.origin
         ),
     });
+    snap.kube.cluster = Some(conn.context.clone());
     let mut warnings = Vec::new();
     let mut kinds = Vec::new();
     for l in listed {
