@@ -457,6 +457,22 @@ fn secrets_are_only_ever_listed_as_metadata() {
     ] {
         assert!(!json.contains(canary), "{canary} in the snapshot");
     }
+    // Nor in any report format rendered from the live scan.
+    let scan = checks::run(&live.snapshot, &Selection::default());
+    assert!(
+        scan.findings.iter().any(|f| f.check_id == "SC-001"),
+        "env secret found"
+    );
+    let report = docket::report::Report::new(&live.snapshot, &scan, "2026-12-01T00:00:00Z");
+    for format in docket::report::Format::ALL {
+        let text = docket::report::render(&report, format);
+        for canary in [
+            support::kube_standin::fixtures::SECRET_CANARY,
+            support::kube_standin::fixtures::ENV_CANARY,
+        ] {
+            assert!(!text.contains(canary), "{canary} in {}", format.name());
+        }
+    }
     // Only GETs, ever.
     assert!(server.requests().iter().all(|r| r.method == "GET"));
 }

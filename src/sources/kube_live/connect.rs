@@ -441,6 +441,33 @@ contexts:
     }
 
     #[test]
+    fn without_kubeconfig_a_pod_uses_its_service_account_or_says_what_is_missing() {
+        let d = tempfile::tempdir().unwrap();
+        let env = env_of(&[
+            ("KUBERNETES_SERVICE_HOST", "10.96.0.1".into()),
+            ("KUBERNETES_SERVICE_PORT", "443".into()),
+        ]);
+        // No kubeconfig anywhere: the in-cluster path is taken. The token file does not
+        // exist outside a pod, so the error names where it was looked for.
+        match block(resolve(&KubeTarget::default(), &env, Some(d.path()))) {
+            Ok(c) => assert_eq!(c.context, "in-cluster"),
+            Err(e) => assert!(
+                e.contains("in-cluster") && e.contains("serviceaccount"),
+                "{e}"
+            ),
+        }
+        let t = KubeTarget {
+            context: Some("prod".into()),
+            ..Default::default()
+        };
+        let err = block(resolve(&t, &env, Some(d.path()))).unwrap_err();
+        assert!(
+            err.contains("in a pod only the in-cluster service account"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn debug_output_never_shows_credentials() {
         let (_d, a, _) = files();
         let t = KubeTarget {
