@@ -178,7 +178,21 @@ impl Fetcher {
         };
         let response = match self.client.send(request).await {
             Ok(r) => r,
-            Err(e) => return transport_retry(transport_message(&e)),
+            Err(e) => {
+                let message = transport_message(&e);
+                if is_tls_rejection(&message) {
+                    // Retrying cannot fix a certificate the client does not trust.
+                    return Attempt::Fail(Failure::Transport {
+                        attempts: 1,
+                        message: format!(
+                            "TLS verification failed ({message}); check the cluster's \
+                             certificate-authority / certificate-authority-data in the \
+                             kubeconfig"
+                        ),
+                    });
+                }
+                return transport_retry(message);
+            }
         };
         let status = response.status().as_u16();
         let retry_after = response
@@ -218,6 +232,14 @@ fn classify(status: u16, retry_after: Option<Duration>, body: Bytes) -> Attempt 
             message: message(),
         }),
     }
+}
+
+/// A TLS failure that no retry can fix (untrusted or invalid certificate).
+fn is_tls_rejection(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("invalid peer certificate")
+        || m.contains("unknownissuer")
+        || m.contains("certificate verify")
 }
 
 fn transport_retry(message: String) -> Attempt {
@@ -312,6 +334,14 @@ mod tests {
             Attempt::Retry { wait, .. } => assert_eq!(wait, Duration::from_secs(3)),
             _ => panic!("429 must retry"),
         }
+    }
+
+    #[test]
+    fn certificate_rejections_are_not_retried() {
+        assert!(is_tls_rejection(
+            "client error (Connect): invalid peer certificate: UnknownIssuer"
+        ));
+        assert!(!is_tls_rejection("connection refused"));
     }
 
     #[test]
