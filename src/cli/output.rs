@@ -32,10 +32,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Like [`write_atomic`], for output produced piece by piece (large generated files).
+///
+/// A symlink is followed (the file it points to is replaced, not the link), and a target
+/// that exists but is not a regular file (`/dev/null`, a FIFO, `/dev/stdout`) is written
+/// in place: renaming over it would replace a device with a plain file.
 pub fn write_atomic_with(
     path: &Path,
     write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if std::fs::metadata(&real).is_ok_and(|m| !m.is_file()) {
+        let f = std::fs::OpenOptions::new().write(true).open(&real)?;
+        let mut buf = std::io::BufWriter::new(f);
+        write(&mut buf)?;
+        return buf.flush();
+    }
+    let path = real.as_path();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -57,4 +69,39 @@ pub fn write_atomic_with(
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_replace_regular_files_follow_symlinks_and_keep_special_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("report.json");
+        write_atomic(&file, b"one").unwrap();
+        write_atomic(&file, b"two").unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"two");
+        let link = dir.path().join("latest.json");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        write_atomic(&link, b"three").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read(&file).unwrap(), b"three");
+        // A FIFO stays a FIFO (as /dev/null stays a device).
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let reader = {
+                let fifo = fifo.clone();
+                std::thread::spawn(move || std::fs::read(fifo).unwrap())
+            };
+            write_atomic(&fifo, b"through the pipe").unwrap();
+            assert_eq!(reader.join().unwrap(), b"through the pipe");
+            use std::os::unix::fs::FileTypeExt;
+            assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        }
+    }
 }
