@@ -13,3 +13,4 @@ pub mod sources;
 pub mod synth;
 #[doc(hidden)]
 pub mod testkit;
+pub mod tui;

@@ -32,6 +32,20 @@ impl SourceArgs {
         self.from.is_empty() && !self.demo && !self.wants_docker() && !self.kube.wants_kube()
     }
 
+    /// What the TUI scans: the same flags, or (with none) whatever answers.
+    pub fn plan(&self) -> crate::tui::msg::SourcePlan {
+        crate::tui::msg::SourcePlan {
+            demo: self.demo,
+            from: self.from.clone(),
+            docker: self.wants_docker().then(|| self.docker_host.clone()),
+            kube: self
+                .kube
+                .wants_kube()
+                .then(|| (self.kube.target(), self.kube.options())),
+            auto: self.is_empty(),
+        }
+    }
+
     pub fn wants_docker(&self) -> bool {
         self.docker || self.docker_host.is_some()
     }

@@ -48,7 +48,7 @@ impl KubeArgs {
             || self.all_namespaces
     }
 
-    fn target(&self) -> KubeTarget {
+    pub(crate) fn target(&self) -> KubeTarget {
         KubeTarget {
             kubeconfig: self.kubeconfig.clone(),
             context: self.context.clone(),
@@ -57,7 +57,7 @@ impl KubeArgs {
         }
     }
 
-    fn options(&self) -> Options {
+    pub(crate) fn options(&self) -> Options {
         Options {
             request_timeout: Duration::from_secs(self.request_timeout.max(1)),
             deadline: Duration::from_secs(self.deadline.max(1)),

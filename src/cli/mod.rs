@@ -2,6 +2,7 @@
 //! `--fail-on`, 2 usage or input error). The binary's `main` only calls [`main`].
 
 mod checks_cmd;
+mod config_cmd;
 mod demo_cmd;
 mod inputs;
 mod live_kube;
@@ -14,13 +15,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub use inputs::SourceArgs;
+pub use output::write_atomic;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "docket",
     version,
     about = "A terminal compliance workbench for containers: inventory Docker and Kubernetes, run security and compliance checks, triage findings.",
-    after_help = "With no subcommand Docket scans what it can reach; with nothing reachable it opens on the embedded demo inventory.\nExit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error."
+    after_help = "With no subcommand Docket opens the interactive workbench on what it can reach (the embedded demo when nothing is); when output is not a terminal it prints a table instead.\nExit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -39,6 +41,9 @@ pub enum Command {
     /// Save the normalized snapshot of the sources to a JSON file (`--from` reads it back).
     #[command(subcommand)]
     Snapshot(snapshot_cmd::SnapshotCmd),
+    /// Where Docket keeps its config, data and state files, and whether they are valid.
+    #[command(subcommand)]
+    Config(config_cmd::ConfigCmd),
     /// The synthetic cluster generator (`docket demo generate --pods 150000 -o big.json`).
     #[command(subcommand)]
     Demo(demo_cmd::DemoCmd),
@@ -74,6 +79,12 @@ impl From<crate::sources::SourceError> for UserError {
     }
 }
 
+/// The workbench opens when a person is at a terminal; pipes and CI get the headless table.
+fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -81,6 +92,10 @@ pub fn main() -> ExitCode {
         Some(Command::Checks(cmd)) => checks_cmd::run(&cmd),
         Some(Command::Snapshot(cmd)) => snapshot_cmd::run(&cmd),
         Some(Command::Demo(cmd)) => demo_cmd::run(&cmd),
+        Some(Command::Config(cmd)) => config_cmd::run(&cmd),
+        None if interactive() => crate::tui::launch(cli.sources.plan())
+            .map(|_| 0)
+            .map_err(UserError::usage),
         None => scan::run_default(&cli.sources),
     };
     match result {

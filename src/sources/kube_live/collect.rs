@@ -139,11 +139,14 @@ pub async fn collect(
         page_size: opts.page_size.max(1),
         progress,
     };
-    let mut listed: Vec<(usize, Listed)> = stream::iter(RESOURCES.iter().enumerate())
-        .map(|(i, res)| {
-            let ctx = &ctx;
-            async move { (i, list(ctx, res).await) }
-        })
+    // Futures built up front (not in a `map` closure) so the whole scan future is `Send`
+    // and can run as a spawned task under the TUI.
+    let lists: Vec<_> = RESOURCES
+        .iter()
+        .enumerate()
+        .map(|(i, res)| list_at(&ctx, i, res))
+        .collect();
+    let mut listed: Vec<(usize, Listed)> = stream::iter(lists)
         .buffer_unordered(opts.concurrency.max(1))
         .collect()
         .await;
@@ -254,6 +257,10 @@ struct ListPage {
 struct ListMeta {
     #[serde(rename = "continue", default)]
     continue_token: Option<String>,
+}
+
+async fn list_at(ctx: &Ctx<'_>, i: usize, res: &'static Resource) -> (usize, Listed) {
+    (i, list(ctx, res).await)
 }
 
 /// List one resource completely (all pages), restarting on an expired continue token.

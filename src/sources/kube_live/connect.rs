@@ -78,7 +78,7 @@ impl std::fmt::Debug for Connection {
 /// Kubeconfig files to read, in kubectl's order, and a label saying where they came from.
 fn kubeconfig_files(
     target: &KubeTarget,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
     home: Option<&Path>,
 ) -> Result<Option<(Vec<PathBuf>, String)>, String> {
     if let Some(path) = &target.kubeconfig {
@@ -150,7 +150,7 @@ fn read_merged(files: &[PathBuf]) -> Result<Kubeconfig, String> {
 /// choose the context and the namespaces. No network IO; exec plugins do not run here.
 pub async fn resolve(
     target: &KubeTarget,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
     home: Option<&Path>,
 ) -> Result<Connection, String> {
     if let Some(ns) = &target.namespace {

@@ -1,0 +1,139 @@
+//! The data layer under the TUI tables at 150,000 findings: building the rows once per
+//! scan, and what a keystroke costs (filter, narrow, sort, group).
+//!
+//! The findings are real: a synthetic cluster from `docket::synth` is normalized through
+//! `kube_json` and scanned by the whole catalog, with enough pods for >= 150,000 findings
+//! (the size is found by scanning a small cluster first and scaling up).
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use docket::checks::{self, ScanResult, Selection};
+use docket::model::{DataKind, Snapshot};
+use docket::sources::kube_json;
+use docket::synth::{self, ClusterSpec};
+use docket::tui::query::Query;
+use docket::tui::rows::{finding_rows, group_findings, FindingRow, Grouping, TableView};
+
+const TARGET_FINDINGS: usize = 150_000;
+/// Pods of the probe cluster that gives the findings-per-pod rate.
+const PROBE_PODS: usize = 2_000;
+/// RESOURCE column of the findings table.
+const RESOURCE: usize = 3;
+
+/// Generate a cluster of `pods` pods, normalize it as a file input would be, and scan it.
+fn scan_cluster(pods: usize) -> ScanResult {
+    let mut snap = Snapshot::new();
+    let mut warnings = Vec::new();
+    synth::generate(&ClusterSpec::with_pods(pods), &mut |obj| {
+        kube_json::add_object(&obj, &mut snap, &mut warnings);
+    });
+    for kind in DataKind::ALL.into_iter().filter(|k| !k.is_docker()) {
+        snap.coverage.collected(kind, "cluster");
+    }
+    checks::run(&snap, &Selection::default())
+}
+
+/// The smallest cluster (to within 10%) whose scan has at least `TARGET_FINDINGS`.
+fn big_scan() -> ScanResult {
+    let started = Instant::now();
+    let probe = scan_cluster(PROBE_PODS).findings.len().max(1);
+    let mut pods = (TARGET_FINDINGS * PROBE_PODS / probe) * 11 / 10;
+    loop {
+        let scan = scan_cluster(pods);
+        let n = scan.findings.len();
+        eprintln!(
+            "tui bench: {pods} pods -> {n} findings ({:.1} s so far)",
+            started.elapsed().as_secs_f64()
+        );
+        if n >= TARGET_FINDINGS {
+            return scan;
+        }
+        pods = pods * TARGET_FINDINGS / n.max(1) * 11 / 10;
+    }
+}
+
+fn view(rows: &[FindingRow], query: &str) -> TableView {
+    let (column, descending) = FindingRow::DEFAULT_SORT;
+    let mut v = TableView::sorted_by(column, descending);
+    v.refresh(rows, &Query::parse(query));
+    v
+}
+
+fn tables(c: &mut Criterion) {
+    let scan = big_scan();
+    let rows = finding_rows(&scan);
+    for q in ["sev:high", "pay", "paym", "ns:pay.*-prod !check:KW-0"] {
+        eprintln!(
+            "tui bench: `{q}` shows {} rows",
+            view(&rows, q).visible.len()
+        );
+    }
+
+    let mut g = c.benchmark_group("tui-150k");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+
+    g.bench_function("finding_rows", |b| {
+        b.iter(|| black_box(finding_rows(&scan).len()))
+    });
+    for (name, q) in [
+        ("refresh/empty", ""),
+        ("refresh/sev:high", "sev:high"),
+        ("refresh/word pay", "pay"),
+        (
+            "refresh/regex ns:team-.*-prod !check:KW-0",
+            "ns:team-.*-prod !check:KW-0",
+        ),
+        (
+            "refresh/regex ns:pay.*-prod !check:KW-0",
+            "ns:pay.*-prod !check:KW-0",
+        ),
+    ] {
+        let query = Query::parse(q);
+        let mut v = view(&rows, "");
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                v.refresh(&rows, &query);
+                black_box(v.visible.len())
+            })
+        });
+    }
+
+    let pay = view(&rows, "pay");
+    let paym = Query::parse("paym");
+    g.bench_function("keystroke pay->paym (set_query)", |b| {
+        b.iter_batched_ref(
+            || pay.clone(),
+            |v| {
+                v.set_query(&rows, &paym);
+                black_box(v.visible.len())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+
+    let all = view(&rows, "");
+    g.bench_function("set_sort resource (all rows)", |b| {
+        b.iter_batched_ref(
+            || all.clone(),
+            |v| {
+                v.set_sort(&rows, RESOURCE, false);
+                black_box(v.visible.len())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+
+    for by in [Grouping::ByCheck, Grouping::ByResource] {
+        g.bench_function(format!("group {by:?} (all rows)"), |b| {
+            b.iter(|| black_box(group_findings(&rows, &all.visible, by).len()))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, tables);
+criterion_main!(benches);

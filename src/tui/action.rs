@@ -1,0 +1,102 @@
+//! What a key can do. Actions are data (serde, snake_case) so the keymap is a TOML file and
+//! the help screen is generated from it; `App::update` is the only place that acts on them.
+
+use serde::{Deserialize, Serialize};
+
+/// Every action a key can be bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    /// Close the dialog, clear the filter, or go up one level (breadcrumbs).
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextTab,
+    PrevTab,
+    /// Drill down: finding -> detail; workload -> containers -> image -> findings.
+    Enter,
+    Palette,
+    Filter,
+    Help,
+    /// Mark or unmark the selected row for bulk actions.
+    Mark,
+    /// Mark every row that passes the filter.
+    MarkAll,
+    ClearMarks,
+    /// Rescan all sources; a running scan is cancelled (the latest request wins).
+    Rescan,
+    CancelScan,
+    /// Export the current view (`ctrl-s`).
+    Export,
+    /// Sort by the next column / reverse the order.
+    SortNext,
+    SortReverse,
+    /// Group findings by check, by resource, or not at all.
+    GroupNext,
+    /// Enable or disable the selected check for this session.
+    ToggleCheck,
+    /// Show the selected object's normalized (redacted) data.
+    RawObject,
+    Overview,
+    Inventory,
+    Findings,
+    Checks,
+}
+
+/// Where a key is resolved: the focused part of the screen. `Global` applies everywhere
+/// unless the focused layer binds the same key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layer {
+    Global,
+    /// A table view (inventory, findings, checks).
+    Table,
+    /// A detail pane (finding detail, x-ray tree, raw object).
+    Detail,
+    Overview,
+    Help,
+    /// The `:` command line (text input; only non-character keys are bound).
+    Palette,
+    /// The `/` filter line (text input; only non-character keys are bound).
+    Filter,
+}
+
+impl Action {
+    /// Every action, for completion and validation messages.
+    pub const ALL: [Action; 29] = [
+        Action::Quit,
+        Action::Back,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::NextTab,
+        Action::PrevTab,
+        Action::Enter,
+        Action::Palette,
+        Action::Filter,
+        Action::Help,
+        Action::Mark,
+        Action::MarkAll,
+        Action::ClearMarks,
+        Action::Rescan,
+        Action::CancelScan,
+        Action::Export,
+        Action::SortNext,
+        Action::SortReverse,
+        Action::GroupNext,
+        Action::ToggleCheck,
+        Action::RawObject,
+        Action::Overview,
+        Action::Inventory,
+        Action::Findings,
+        Action::Checks,
+    ];
+}

@@ -1,0 +1,391 @@
+//! The one owner of the TUI's state. `update` is pure: a message in, state changed, effects
+//! out; the runtime performs the effects. Views only read the state.
+
+mod actions;
+mod export;
+pub mod input;
+mod raw;
+mod route;
+mod scan_status;
+mod table;
+
+use std::cell::Cell;
+use std::collections::{BTreeSet, HashSet};
+
+use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+
+pub use input::{Input, InputKind};
+pub use route::{ResourceFilter, Route};
+pub use scan_status::ScanStatus;
+pub use table::TableState;
+
+use super::action::Layer;
+use super::keymap::Keymap;
+use super::msg::{Effect, Msg, ScanEvent, Workbench};
+use super::rows::{
+    check_rows, finding_rows, inventory_rows, CheckRow, FindingRow, Grouping, InventoryRow,
+    InventoryTab,
+};
+use crate::report::{Report, Totals};
+
+/// A transient message under the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+    /// Cleared at this tick.
+    pub until: u64,
+}
+
+/// How long a flash stays, in ticks (250 ms each).
+const FLASH_TICKS: u64 = 16;
+
+pub struct App {
+    pub routes: Vec<Route>,
+    pub data: Option<Workbench>,
+    /// Summary numbers of the current scan, for the overview.
+    pub totals: Option<Totals>,
+    pub findings: TableState<FindingRow>,
+    pub checks: TableState<CheckRow>,
+    pub inventory_tab: InventoryTab,
+    pub inventory: Vec<TableState<InventoryRow>>,
+    pub grouping: Grouping,
+    /// Checks disabled for this session: their findings are hidden everywhere.
+    pub disabled: BTreeSet<String>,
+    /// Marked findings (indices into `ScanResult.findings`), for bulk actions.
+    pub marks: BTreeSet<usize>,
+    pub input: Option<Input>,
+    pub help: bool,
+    /// The raw (normalized, redacted) object overlay.
+    pub raw: Option<String>,
+    pub detail_tab: usize,
+    pub scroll: u16,
+    pub flash: Option<Flash>,
+    pub scan: ScanStatus,
+    /// Where the current table was drawn, for mouse clicks (set by the views).
+    pub table_area: Cell<Rect>,
+    pub quit: bool,
+    pub dirty: bool,
+    /// Directory exports are written to.
+    pub export_dir: std::path::PathBuf,
+    /// Kube context override from `:ctx NAME`.
+    pub context: Option<String>,
+    pub tick: u64,
+}
+
+impl App {
+    pub fn new(export_dir: std::path::PathBuf) -> App {
+        App {
+            routes: vec![Route::Overview],
+            data: None,
+            totals: None,
+            findings: findings_table(Vec::new()),
+            checks: TableState::new(Vec::new(), &CheckRow::COLUMNS),
+            inventory_tab: InventoryTab::Containers,
+            inventory: InventoryTab::ALL
+                .iter()
+                .map(|tab| TableState::new(Vec::new(), tab.columns()))
+                .collect(),
+            grouping: Grouping::None,
+            disabled: BTreeSet::new(),
+            marks: BTreeSet::new(),
+            input: None,
+            help: false,
+            raw: None,
+            detail_tab: 0,
+            scroll: 0,
+            flash: None,
+            scan: ScanStatus::default(),
+            table_area: Cell::new(Rect::default()),
+            quit: false,
+            dirty: true,
+            export_dir,
+            context: None,
+            tick: 0,
+        }
+    }
+
+    /// The effects to run at start-up: the first scan.
+    pub fn start(&mut self) -> Vec<Effect> {
+        self.rescan()
+    }
+
+    pub fn route(&self) -> &Route {
+        self.routes.last().unwrap_or(&Route::Overview)
+    }
+
+    /// The keymap layer of what has focus.
+    pub fn layer(&self) -> Layer {
+        if let Some(i) = &self.input {
+            return match i.kind {
+                InputKind::Palette => Layer::Palette,
+                InputKind::Filter => Layer::Filter,
+            };
+        }
+        if self.help {
+            return Layer::Help;
+        }
+        if self.raw.is_some() {
+            return Layer::Detail;
+        }
+        match self.route() {
+            Route::Overview => Layer::Overview,
+            Route::Detail { .. } | Route::XRay { .. } => Layer::Detail,
+            _ => Layer::Table,
+        }
+    }
+
+    pub fn update(&mut self, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
+        match msg {
+            Msg::Key(key) if key.kind != KeyEventKind::Release => {
+                self.dirty = true;
+                self.key(key, keymap)
+            }
+            Msg::Key(_) => Vec::new(),
+            Msg::Mouse(m) => self.mouse(m),
+            Msg::Resize(..) => {
+                self.dirty = true;
+                Vec::new()
+            }
+            Msg::Tick => {
+                self.tick += 1;
+                if self.flash.as_ref().is_some_and(|f| f.until <= self.tick) {
+                    self.flash = None;
+                    self.dirty = true;
+                }
+                if self.scan.running.is_some() {
+                    self.dirty = true;
+                }
+                Vec::new()
+            }
+            Msg::Scan { id, event } => {
+                if self.scan.running != Some(id) {
+                    return Vec::new(); // a cancelled or superseded scan
+                }
+                self.dirty = true;
+                self.scan_event(event);
+                Vec::new()
+            }
+            Msg::Done(Ok(text)) => {
+                self.say(text);
+                Vec::new()
+            }
+            Msg::Done(Err(text)) => {
+                self.error(text);
+                Vec::new()
+            }
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent, keymap: &Keymap) -> Vec<Effect> {
+        if self.input.is_some() {
+            return self.input_key(key, keymap);
+        }
+        match keymap.resolve(self.layer(), &key) {
+            Some(action) => self.act(action),
+            None => Vec::new(),
+        }
+    }
+
+    fn mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        match m.kind {
+            MouseEventKind::ScrollDown => {
+                self.dirty = true;
+                self.act(super::action::Action::Down)
+            }
+            MouseEventKind::ScrollUp => {
+                self.dirty = true;
+                self.act(super::action::Action::Up)
+            }
+            MouseEventKind::Down(_) => {
+                let area = self.table_area.get();
+                // Row 0 of the area is the header.
+                if m.column >= area.x
+                    && m.column < area.x + area.width
+                    && m.row > area.y
+                    && m.row < area.y + area.height
+                {
+                    let pos = (m.row - area.y - 1) as usize;
+                    if let Some(t) = self.current_table_mut() {
+                        let target = t.offset() + pos;
+                        if target < t.len() {
+                            t.set_selected(target);
+                        }
+                    }
+                    self.dirty = true;
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn scan_event(&mut self, event: ScanEvent) {
+        match event {
+            ScanEvent::Progress(p) => self.scan.progress(p),
+            ScanEvent::Failed(message) => {
+                self.scan.running = None;
+                self.error(format!("scan failed: {message}"));
+            }
+            ScanEvent::Finished(bench) => {
+                self.scan.running = None;
+                let errors = bench.source_errors.len();
+                self.load(*bench);
+                if errors > 0 {
+                    self.error(format!(
+                        "{errors} source(s) could not be read: see the overview"
+                    ));
+                } else {
+                    self.say("scan complete".to_string());
+                }
+            }
+        }
+    }
+
+    /// Install a finished scan: build every table's rows once.
+    pub fn load(&mut self, bench: Workbench) {
+        let report = Report::new(&bench.snapshot, &bench.scan, &bench.scanned_at);
+        self.totals = Some(report.totals.clone());
+        self.findings = findings_table(finding_rows(&bench.scan));
+        self.checks = TableState::new(check_rows(&bench.scan, &self.disabled), &CheckRow::COLUMNS);
+        self.inventory = InventoryTab::ALL
+            .iter()
+            .map(|tab| {
+                TableState::new(
+                    inventory_rows(&bench.snapshot, &bench.scan, *tab),
+                    tab.columns(),
+                )
+            })
+            .collect();
+        // Findings of a previous scan may not exist any more.
+        self.marks.clear();
+        self.routes.retain(|r| {
+            matches!(
+                r,
+                Route::Overview
+                    | Route::Inventory
+                    | Route::Checks
+                    | Route::Findings { resource: None }
+            )
+        });
+        if self.routes.is_empty() {
+            self.routes.push(Route::Overview);
+        }
+        self.data = Some(bench);
+        self.refresh_findings();
+    }
+
+    /// Re-apply what hides findings: the filter, disabled checks, a resource drill-down.
+    pub fn refresh_findings(&mut self) {
+        let (disabled, only) = self.findings_scope();
+        self.findings
+            .refresh(&|r: &FindingRow| keep_finding(r, &disabled, only.as_ref()));
+    }
+
+    fn findings_scope(&self) -> (BTreeSet<String>, Option<HashSet<usize>>) {
+        let only = match self.route() {
+            Route::Findings { resource: Some(r) } => Some(r.findings.iter().copied().collect()),
+            _ => None,
+        };
+        (self.disabled.clone(), only)
+    }
+
+    /// The table of the current route, if it has one.
+    pub fn current_table_mut(&mut self) -> Option<&mut dyn TableNav> {
+        match self.route() {
+            Route::Findings { .. } => Some(&mut self.findings),
+            Route::Checks => Some(&mut self.checks),
+            Route::Inventory => {
+                let i = self.inventory_index();
+                self.inventory.get_mut(i).map(|t| t as &mut dyn TableNav)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn inventory_index(&self) -> usize {
+        InventoryTab::ALL
+            .iter()
+            .position(|t| *t == self.inventory_tab)
+            .unwrap_or(0)
+    }
+
+    pub fn say(&mut self, text: String) {
+        self.flash = Some(Flash {
+            text,
+            error: false,
+            until: self.tick + FLASH_TICKS,
+        });
+        self.dirty = true;
+    }
+
+    pub fn error(&mut self, text: String) {
+        self.flash = Some(Flash {
+            text,
+            error: true,
+            until: self.tick + FLASH_TICKS * 2,
+        });
+        self.dirty = true;
+    }
+}
+
+/// The findings table, worst first.
+pub fn findings_table(rows: Vec<FindingRow>) -> TableState<FindingRow> {
+    let (column, descending) = FindingRow::DEFAULT_SORT;
+    TableState::sorted(rows, &FindingRow::COLUMNS, column, descending)
+}
+
+fn keep_finding(
+    r: &FindingRow,
+    disabled: &BTreeSet<String>,
+    only: Option<&HashSet<usize>>,
+) -> bool {
+    !disabled.contains(r.check_id()) && only.is_none_or(|o| o.contains(&r.index))
+}
+
+/// What navigation needs from any table, whatever its row type.
+pub trait TableNav {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn offset(&self) -> usize;
+    fn selected(&self) -> usize;
+    fn set_selected(&mut self, i: usize);
+    fn move_by(&mut self, delta: isize);
+    fn top(&mut self);
+    fn bottom(&mut self);
+    fn sort_next(&mut self);
+    fn sort_reverse(&mut self);
+}
+
+impl<R: super::rows::TableRow> TableNav for TableState<R> {
+    fn len(&self) -> usize {
+        TableState::len(self)
+    }
+    fn offset(&self) -> usize {
+        self.offset.get()
+    }
+    fn selected(&self) -> usize {
+        self.selected
+    }
+    fn set_selected(&mut self, i: usize) {
+        self.selected = i.min(TableState::len(self).saturating_sub(1));
+    }
+    fn move_by(&mut self, delta: isize) {
+        TableState::move_by(self, delta)
+    }
+    fn top(&mut self) {
+        TableState::top(self)
+    }
+    fn bottom(&mut self) {
+        TableState::bottom(self)
+    }
+    fn sort_next(&mut self) {
+        TableState::sort_next(self)
+    }
+    fn sort_reverse(&mut self) {
+        TableState::sort_reverse(self)
+    }
+}

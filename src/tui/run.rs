@@ -1,0 +1,167 @@
+//! The runtime around the pure app: terminal setup and restore (also on panic), the event
+//! loop (terminal events, a tick, effect results), frame throttling, and effects performed
+//! on tokio (the scan task, file writes). The only part of the TUI that does IO.
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream};
+use futures_util::StreamExt;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use super::app::App;
+use super::keymap::Keymap;
+use super::log::Log;
+use super::msg::{Effect, Msg, SourcePlan};
+use super::theme::Theme;
+use super::{scan, views};
+
+/// Frames are drawn at most this often (a burst of messages makes one frame).
+const FRAME: Duration = Duration::from_millis(16);
+const TICK: Duration = Duration::from_millis(250);
+
+/// Everything the TUI needs, resolved before the terminal is touched (so a broken config
+/// file is an ordinary error message, not a garbled screen).
+pub struct Setup {
+    pub plan: SourcePlan,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub log: Log,
+    pub export_dir: PathBuf,
+}
+
+/// Run the workbench until the operator quits. The terminal is restored on every path out,
+/// panics included.
+pub fn run(setup: Setup) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    install_panic_hook();
+    let mut terminal = ratatui::init();
+    let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+    let result = runtime.block_on(event_loop(&mut terminal, setup));
+    restore();
+    // Scan tasks still running (a kube list) are dropped with the runtime.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    result
+}
+
+fn restore() {
+    let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    let _ = std::io::stdout().flush();
+}
+
+/// Restore the terminal before the default hook prints the panic, so the message is
+/// readable and the shell is usable.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}
+
+async fn event_loop(terminal: &mut ratatui::DefaultTerminal, setup: Setup) -> Result<(), String> {
+    let Setup {
+        plan,
+        keymap,
+        theme,
+        log,
+        export_dir,
+    } = setup;
+    let mut app = App::new(export_dir);
+    let (tx, mut rx) = mpsc::channel::<Msg>(1024);
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    let mut scan_task: Option<JoinHandle<()>> = None;
+    let mut last_frame = Instant::now() - FRAME;
+    log.line("session start");
+    let mut effects = app.start();
+    loop {
+        for effect in effects.drain(..) {
+            if perform(effect, &mut app, &plan, &tx, &mut scan_task, &log) {
+                log.line("session end");
+                if let Some(t) = scan_task.take() {
+                    t.abort();
+                }
+                return Ok(());
+            }
+        }
+        if app.dirty && last_frame.elapsed() >= FRAME {
+            terminal
+                .draw(|f| views::draw(f, &app, &keymap, &theme))
+                .map_err(|e| format!("cannot draw: {e}"))?;
+            app.dirty = false;
+            last_frame = Instant::now();
+        }
+        let frame_due = last_frame + FRAME;
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => Msg::Key(k),
+                Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(format!("cannot read the terminal: {e}")),
+                None => return Ok(()),
+            },
+            _ = tick.tick() => Msg::Tick,
+            Some(m) = rx.recv() => m,
+            _ = tokio::time::sleep_until(frame_due), if app.dirty => continue,
+        };
+        effects = app.update(msg, &keymap);
+    }
+}
+
+/// Perform one effect; true means quit.
+fn perform(
+    effect: Effect,
+    app: &mut App,
+    plan: &SourcePlan,
+    tx: &mpsc::Sender<Msg>,
+    scan_task: &mut Option<JoinHandle<()>>,
+    log: &Log,
+) -> bool {
+    match effect {
+        Effect::Quit => return true,
+        Effect::StartScan { id } => {
+            if let Some(t) = scan_task.take() {
+                t.abort(); // the latest request wins
+            }
+            let mut plan = plan.clone();
+            if let Some(ctx) = &app.context {
+                let (target, opts) = plan.kube.take().unwrap_or_default();
+                plan.kube = Some((
+                    crate::sources::kube_live::KubeTarget {
+                        context: Some(ctx.clone()),
+                        ..target
+                    },
+                    opts,
+                ));
+            }
+            log.line(&format!("scan {id} started"));
+            *scan_task = Some(tokio::spawn(scan::run(id, plan, tx.clone())));
+        }
+        Effect::CancelScan => {
+            if let Some(t) = scan_task.take() {
+                t.abort();
+                log.line("scan cancelled");
+            }
+        }
+        Effect::Write { path, content } => {
+            let tx = tx.clone();
+            log.line(&format!("export {}", path.display()));
+            tokio::task::spawn_blocking(move || {
+                let result = crate::cli::write_atomic(&path, content.as_bytes())
+                    .map(|_| format!("exported to {}", path.display()))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()));
+                let _ = tx.blocking_send(Msg::Done(result));
+            });
+        }
+    }
+    false
+}

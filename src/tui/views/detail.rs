@@ -1,0 +1,106 @@
+//! The detail of one finding, in tabs: what and why (rationale), evidence (redacted, as the
+//! snapshot holds it), remediation, and cross-references with framework controls.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::Ctx;
+use crate::checks;
+use crate::tui::theme::Role;
+
+const TABS: [&str; 4] = ["overview", "evidence", "remediation", "references"];
+
+pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx, index: usize) {
+    let app = ctx.app;
+    let Some(f) = app.data.as_ref().and_then(|d| d.scan.findings.get(index)) else {
+        frame.render_widget(Paragraph::new("this finding is gone (rescanned)"), area);
+        return;
+    };
+    let check = checks::find(&f.check_id);
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(2)]).areas(area);
+    let mut spans = Vec::new();
+    for (i, t) in TABS.iter().enumerate() {
+        let role = if i == app.detail_tab {
+            Role::Selection
+        } else {
+            Role::Muted
+        };
+        spans.push(Span::styled(format!(" {t} "), ctx.style(role)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    let mut lines: Vec<Line> = Vec::new();
+    let label = |k: &str| Span::styled(format!("{k:<12}"), ctx.style(Role::Muted));
+    match app.detail_tab {
+        0 => {
+            lines.push(Line::from(vec![
+                label("severity"),
+                Span::styled(
+                    f.severity.as_str().to_string(),
+                    ctx.theme.severity(f.severity),
+                ),
+            ]));
+            lines.push(Line::from(vec![
+                label("check"),
+                Span::raw(format!("{} {}", f.check_id, f.title)),
+            ]));
+            lines.push(Line::from(vec![
+                label("resource"),
+                Span::raw(f.resource.display()),
+            ]));
+            if let Some(h) = &f.resource.host {
+                lines.push(Line::from(vec![label("host"), Span::raw(h.clone())]));
+            }
+            lines.push(Line::from(vec![
+                label("fingerprint"),
+                Span::raw(f.fingerprint.clone()),
+            ]));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(f.message.clone(), ctx.style(Role::Text)));
+            if let Some(c) = check {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled("why it matters", ctx.style(Role::Title)));
+                lines.push(Line::raw(c.rationale));
+            }
+        }
+        1 => {
+            if f.evidence.is_empty() {
+                lines.push(Line::styled("no evidence recorded", ctx.style(Role::Muted)));
+            }
+            for e in &f.evidence {
+                lines.push(Line::styled(e.path.clone(), ctx.style(Role::Accent)));
+                lines.push(Line::raw(format!("  {}", e.observed)));
+            }
+        }
+        2 => match check {
+            Some(c) => lines.push(Line::raw(c.remediation)),
+            None => lines.push(Line::raw("no remediation text for this check")),
+        },
+        _ => {
+            if let Some(c) = check {
+                lines.push(Line::styled("references", ctx.style(Role::Title)));
+                for r in c.refs {
+                    lines.push(Line::raw(format!("  {r}")));
+                }
+                lines.push(Line::raw(""));
+                lines.push(Line::styled("framework controls", ctx.style(Role::Title)));
+                for ctl in c.controls {
+                    lines.push(Line::raw(format!(
+                        "  {:<14} {:<12} {}",
+                        ctl.framework.name(),
+                        ctl.id,
+                        ctl.title
+                    )));
+                }
+            }
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(ctx.block(format!(" {} · {} ", f.check_id, f.resource.display())))
+            .wrap(Wrap { trim: false })
+            .scroll((app.scroll, 0)),
+        body,
+    );
+}
