@@ -28,6 +28,21 @@ else
   echo "not root and no Docker daemon: the live Docker tests will be skipped" >&2
 fi
 
+step "tmux for the end-to-end terminal test (tests/tui_e2e.rs)"
+if command -v tmux >/dev/null 2>&1; then
+  tmux -V
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null || {
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
+  }
+  tmux -V
+elif [ "${CI:-}" = true ]; then
+  echo "CI needs tmux for the end-to-end TUI test: install it (apt-get install tmux)" >&2
+  exit 1
+else
+  echo "tmux not found: the end-to-end TUI test will be skipped" >&2
+fi
+
 step "cargo test (unit and integration tests; clippy above already type-checks the benches)"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -25,6 +25,7 @@ use theme::Theme;
 /// Load the configuration (errors name the file and line, before the terminal is touched)
 /// and run the workbench on `plan`.
 pub fn launch(plan: SourcePlan) -> Result<(), String> {
+    let started = std::time::Instant::now();
     let paths = Paths::discover();
     let settings = Settings::load(&paths).map_err(|e| e.to_string())?;
     let keymap = Keymap::load(&paths).map_err(|e| e.to_string())?;
@@ -41,5 +42,6 @@ pub fn launch(plan: SourcePlan) -> Result<(), String> {
         theme,
         log,
         export_dir: paths.data_dir.join("exports"),
+        started,
     })
 }

@@ -435,6 +435,13 @@ fn pattern(value: &str, literal: bool, problems: &mut Vec<String>) -> Pattern {
 /// needles both go through this, so a needle always folds the way the text did (and no
 /// value can contain the newline that separates a row's columns).
 pub(crate) fn fold_case_into(out: &mut String, value: &str) {
+    if value.is_ascii() && !value.contains('\n') {
+        // The common case (names, ids, titles): one copy, lowercased in place.
+        let start = out.len();
+        out.push_str(value);
+        out[start..].make_ascii_lowercase();
+        return;
+    }
     for c in value.chars() {
         if c == '\n' {
             out.push(' ');

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use super::app::App;
 use super::keymap::Keymap;
 use super::log::Log;
-use super::msg::{Effect, Msg, SourcePlan};
+use super::msg::{Effect, Msg, ScanEvent, SourcePlan};
 use super::theme::Theme;
 use super::{scan, views};
 
@@ -30,6 +30,8 @@ pub struct Setup {
     pub theme: Theme,
     pub log: Log,
     pub export_dir: PathBuf,
+    /// When `docket` started, for the "first frame after N ms" log line.
+    pub started: std::time::Instant,
 }
 
 /// Run the workbench until the operator quits. The terminal is restored on every path out,
@@ -73,7 +75,9 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, setup: Setup) -> Re
         theme,
         log,
         export_dir,
+        started,
     } = setup;
+    let mut first_frame = true;
     let mut app = App::new(export_dir);
     let (tx, mut rx) = mpsc::channel::<Msg>(1024);
     let mut events = EventStream::new();
@@ -98,6 +102,13 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, setup: Setup) -> Re
                 .map_err(|e| format!("cannot draw: {e}"))?;
             app.dirty = false;
             last_frame = Instant::now();
+            if first_frame {
+                first_frame = false;
+                log.line(&format!(
+                    "first frame {:.1} ms after start",
+                    started.elapsed().as_secs_f64() * 1000.0
+                ));
+            }
         }
         let frame_due = last_frame + FRAME;
         let msg = tokio::select! {
@@ -113,6 +124,19 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, setup: Setup) -> Re
             Some(m) = rx.recv() => m,
             _ = tokio::time::sleep_until(frame_due), if app.dirty => continue,
         };
+        if let Msg::Scan {
+            id,
+            event: ScanEvent::Finished(bench),
+        } = &msg
+        {
+            log.line(&format!(
+                "scan {id} finished in {:.0} ms: {} findings, {} sources, {} not read",
+                bench.took.as_secs_f64() * 1000.0,
+                bench.scan.findings.len(),
+                bench.snapshot.sources.len(),
+                bench.source_errors.len()
+            ));
+        }
         effects = app.update(msg, &keymap);
     }
 }
@@ -156,6 +180,9 @@ fn perform(
             let tx = tx.clone();
             log.line(&format!("export {}", path.display()));
             tokio::task::spawn_blocking(move || {
+                if let Some(dir) = path.parent() {
+                    let _ = std::fs::create_dir_all(dir);
+                }
                 let result = crate::cli::write_atomic(&path, content.as_bytes())
                     .map(|_| format!("exported to {}", path.display()))
                     .map_err(|e| format!("cannot write {}: {e}", path.display()));

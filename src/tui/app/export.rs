@@ -27,7 +27,13 @@ impl App {
         let stamp = self
             .data
             .as_ref()
-            .map(|d| d.scanned_at.replace([':', '-'], ""))
+            .map(|d| {
+                d.scanned_at
+                    .chars()
+                    .take(19)
+                    .filter(|c| !matches!(c, ':' | '-'))
+                    .collect::<String>()
+            })
             .unwrap_or_default();
         let ext = if format == "md" { "md" } else { format };
         let path = self.export_dir.join(format!("docket-{name}-{stamp}.{ext}"));

@@ -127,6 +127,23 @@ fn set_sort_resorts_visible_rows_deterministically() {
 }
 
 #[test]
+fn text_columns_sort_by_lowercase_text() {
+    let rows = demo_findings();
+    for column in 1..=4 {
+        let v = view(rows, "", column, false);
+        let cells: Vec<String> = v
+            .visible
+            .iter()
+            .map(|&i| rows[i as usize].cells()[column].to_lowercase())
+            .collect();
+        assert!(cells.windows(2).all(|w| w[0] <= w[1]), "column {column}");
+        let v = view(rows, "", column, true);
+        let first = rows[v.visible[0] as usize].cells()[column].to_lowercase();
+        assert_eq!(Some(&first), cells.last(), "column {column} descending");
+    }
+}
+
+#[test]
 fn filters_select_the_right_rows() {
     let (_, scan) = demo();
     let rows = demo_findings();

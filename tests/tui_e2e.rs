@@ -1,0 +1,164 @@
+//! End to end in a real terminal: the `docket` binary runs in tmux on the demo, keys are
+//! typed, the screen is read back, and after quitting the terminal must be restored
+//! (normal screen, cursor shown, the shell's next output readable).
+//!
+//! Needs tmux: skipped when it is missing, except with `CI=true`, where that fails.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    fn start(cmd: &str, dir: tempfile::TempDir) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but tmux is not installed (tests/run.sh installs it as root)"
+            );
+            eprintln!("tmux not found: skipping the end-to-end TUI test");
+            return None;
+        }
+        let socket = dir.path().join("tmux.sock");
+        let status = Command::new("tmux")
+            .args(["-S"])
+            .arg(&socket)
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                "e2e",
+                "-x",
+                "140",
+                "-y",
+                "40",
+                cmd,
+            ])
+            .env("TERM", "xterm-256color")
+            .status()
+            .expect("tmux runs");
+        assert!(status.success(), "tmux new-session failed");
+        Some(Tmux { socket, _dir: dir })
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "e2e", k]);
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// Wait until the screen contains `text` (the UI draws asynchronously).
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {text:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .status();
+    }
+}
+
+fn command(dir: &Path) -> String {
+    // After docket exits, print a marker so the test can see the shell got the terminal
+    // back, then keep the pane open for the capture.
+    format!(
+        "env DOCKET_CONFIG_DIR={d}/cfg DOCKET_DATA_DIR={d}/data DOCKET_STATE_DIR={d}/state \
+         {bin} --demo; echo \"EXITED:$?\"; sleep 30",
+        d = dir.display(),
+        bin = env!("CARGO_BIN_EXE_docket"),
+    )
+}
+
+#[test]
+fn the_workbench_runs_in_a_real_terminal_and_restores_it_on_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = command(dir.path());
+    let Some(t) = Tmux::start(&cmd, dir) else {
+        return;
+    };
+    let s = t.wait_for("findings by severity");
+    assert!(s.contains("READ-ONLY") && s.contains("Lumen Health"), "{s}");
+    assert_eq!(
+        t.tmux(&["display", "-p", "-t", "e2e", "#{alternate_on}"])
+            .trim(),
+        "1"
+    );
+
+    // Findings, filtered by a field term, then a detail.
+    t.keys(&["3"]);
+    t.wait_for("findings [");
+    t.keys(&["/", "sev:critical", "Enter"]);
+    let s = t.wait_for("findings /sev:critical");
+    assert!(!s.contains(" high "), "only critical rows: {s}");
+    t.keys(&["Enter"]);
+    t.wait_for("why it matters");
+    t.keys(&["Escape"]);
+
+    // The palette with completion, the inventory, help.
+    t.keys(&[":", "na", "Tab", "Enter"]);
+    t.wait_for("Namespaces 9");
+    t.keys(&["?"]);
+    t.wait_for("help (esc closes)");
+    t.keys(&["Escape"]);
+    t.keys(&["C-s"]);
+    let s = t.wait_for("exported to");
+    assert!(s.contains("docket-namespaces-"), "{s}");
+
+    // A resize redraws without a crash.
+    t.tmux(&["resize-window", "-t", "e2e", "-x", "100", "-y", "30"]);
+    t.wait_for("READ-ONLY");
+
+    t.keys(&["q"]);
+    let s = t.wait_for("EXITED:0");
+    assert_eq!(
+        t.tmux(&["display", "-p", "-t", "e2e", "#{alternate_on}"])
+            .trim(),
+        "0",
+        "the alternate screen was left"
+    );
+    assert_eq!(
+        t.tmux(&["display", "-p", "-t", "e2e", "#{cursor_flag}"])
+            .trim(),
+        "1",
+        "the cursor is visible again"
+    );
+    assert!(
+        !s.contains("READ-ONLY"),
+        "the UI is gone from the screen: {s}"
+    );
+}
