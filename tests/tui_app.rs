@@ -27,6 +27,7 @@ fn demo_bench() -> Workbench {
         source_errors: Vec::new(),
         warnings: Vec::new(),
         fallback_demo: true,
+        prebuilt: None,
     }
 }
 

@@ -36,6 +36,51 @@ pub struct Workbench {
     pub warnings: Vec<String>,
     /// The embedded demo is shown because nothing else was reachable.
     pub fallback_demo: bool,
+    /// Table rows and summaries built by the scan task (off the UI task: at 150,000
+    /// findings they take a few hundred ms). `None`: the app builds them.
+    pub prebuilt: Option<Arc<Prebuilt>>,
+}
+
+/// What the views need that is computed once per scan.
+#[derive(Debug)]
+pub struct Prebuilt {
+    pub findings: Vec<crate::tui::rows::FindingRow>,
+    /// One list per `InventoryTab::ALL` entry.
+    pub inventory: Vec<Vec<crate::tui::rows::InventoryRow>>,
+    pub totals: crate::report::Totals,
+    pub top_checks: Vec<(String, usize, crate::checks::Severity)>,
+}
+
+impl Prebuilt {
+    pub fn build(snapshot: &Snapshot, scan: &ScanResult) -> Prebuilt {
+        use crate::tui::rows::{finding_rows, inventory_rows, InventoryTab};
+        Prebuilt {
+            findings: finding_rows(scan),
+            inventory: InventoryTab::ALL
+                .iter()
+                .map(|tab| inventory_rows(snapshot, scan, *tab))
+                .collect(),
+            totals: crate::report::Report::new(snapshot, scan, "").totals,
+            top_checks: top_checks(scan),
+        }
+    }
+}
+
+/// Per check with findings: (id, findings, worst severity), worst first.
+pub fn top_checks(scan: &ScanResult) -> Vec<(String, usize, crate::checks::Severity)> {
+    let mut by: std::collections::HashMap<&str, (usize, crate::checks::Severity)> =
+        std::collections::HashMap::new();
+    for f in &scan.findings {
+        let e = by.entry(&f.check_id).or_insert((0, f.severity));
+        e.0 += 1;
+        e.1 = e.1.max(f.severity);
+    }
+    let mut v: Vec<_> = by
+        .into_iter()
+        .map(|(id, (n, s))| (id.to_string(), n, s))
+        .collect();
+    v.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
+    v
 }
 
 /// Progress of one source (and kind, for Kubernetes) during a scan.

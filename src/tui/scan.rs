@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::mpsc::Sender;
 
-use super::msg::{Msg, ScanEvent, ScanProgress, SourcePlan, Workbench};
+use super::msg::{Msg, Prebuilt, ScanEvent, ScanProgress, SourcePlan, Workbench};
 use crate::checks::{self, Selection};
 use crate::model::Snapshot;
 use crate::sources::{self, docker_live, kube_live};
@@ -105,16 +105,20 @@ pub async fn run(id: u64, plan: SourcePlan, tx: Sender<Msg>) {
     progress("checks", "", 0, false, "");
     let snap = Arc::new(snap);
     let for_checks = Arc::clone(&snap);
-    let scan =
-        match tokio::task::spawn_blocking(move || checks::run(&for_checks, &Selection::default()))
-            .await
-        {
-            Ok(s) => s,
-            Err(e) => {
-                send(ScanEvent::Failed(format!("the checks failed: {e}")));
-                return;
-            }
-        };
+    // Checks, then the table rows, off the UI task.
+    let (scan, prebuilt) = match tokio::task::spawn_blocking(move || {
+        let scan = checks::run(&for_checks, &Selection::default());
+        let pre = Prebuilt::build(&for_checks, &scan);
+        (scan, pre)
+    })
+    .await
+    {
+        Ok(s) => s,
+        Err(e) => {
+            send(ScanEvent::Failed(format!("the checks failed: {e}")));
+            return;
+        }
+    };
     progress("checks", "", scan.findings.len(), true, "");
     let bench = Workbench {
         snapshot: snap,
@@ -124,6 +128,7 @@ pub async fn run(id: u64, plan: SourcePlan, tx: Sender<Msg>) {
         source_errors: errors,
         warnings,
         fallback_demo,
+        prebuilt: Some(Arc::new(prebuilt)),
     };
     // The result must arrive: wait for room in the channel.
     let _ = tx

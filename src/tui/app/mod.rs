@@ -11,6 +11,7 @@ mod table;
 
 use std::cell::Cell;
 use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
@@ -23,11 +24,8 @@ pub use table::TableState;
 use super::action::Layer;
 use super::keymap::Keymap;
 use super::msg::{Effect, Msg, ScanEvent, Workbench};
-use super::rows::{
-    check_rows, finding_rows, inventory_rows, CheckRow, FindingRow, Grouping, InventoryRow,
-    InventoryTab,
-};
-use crate::report::{Report, Totals};
+use super::rows::{check_rows, CheckRow, FindingRow, Grouping, InventoryRow, InventoryTab};
+use crate::report::Totals;
 
 /// A transient message under the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +44,9 @@ pub struct App {
     pub data: Option<Workbench>,
     /// Summary numbers of the current scan, for the overview.
     pub totals: Option<Totals>,
+    /// Per check with findings: (id, findings, worst severity), worst first; counted once
+    /// per scan so the overview stays cheap with 150,000 findings.
+    pub top_checks: Vec<(String, usize, crate::checks::Severity)>,
     pub findings: TableState<FindingRow>,
     pub checks: TableState<CheckRow>,
     pub inventory_tab: InventoryTab,
@@ -80,6 +81,7 @@ impl App {
             routes: vec![Route::Overview],
             data: None,
             totals: None,
+            top_checks: Vec::new(),
             findings: findings_table(Vec::new()),
             checks: TableState::new(Vec::new(), &CheckRow::COLUMNS),
             inventory_tab: InventoryTab::Containers,
@@ -244,19 +246,19 @@ impl App {
     }
 
     /// Install a finished scan: build every table's rows once.
-    pub fn load(&mut self, bench: Workbench) {
-        let report = Report::new(&bench.snapshot, &bench.scan, &bench.scanned_at);
-        self.totals = Some(report.totals.clone());
-        self.findings = findings_table(finding_rows(&bench.scan));
+    pub fn load(&mut self, mut bench: Workbench) {
+        let pre = match bench.prebuilt.take() {
+            Some(p) => Arc::try_unwrap(p).unwrap_or_else(|p| rebuild(&p, &bench)),
+            None => super::msg::Prebuilt::build(&bench.snapshot, &bench.scan),
+        };
+        self.totals = Some(pre.totals);
+        self.top_checks = pre.top_checks;
+        self.findings = findings_table(pre.findings);
         self.checks = TableState::new(check_rows(&bench.scan, &self.disabled), &CheckRow::COLUMNS);
         self.inventory = InventoryTab::ALL
             .iter()
-            .map(|tab| {
-                TableState::new(
-                    inventory_rows(&bench.snapshot, &bench.scan, *tab),
-                    tab.columns(),
-                )
-            })
+            .zip(pre.inventory)
+            .map(|(tab, rows)| TableState::new(rows, tab.columns()))
             .collect();
         // Findings of a previous scan may not exist any more.
         self.marks.clear();
@@ -328,6 +330,11 @@ impl App {
         });
         self.dirty = true;
     }
+}
+
+/// The prebuilt rows are shared elsewhere (a cloned workbench): build our own.
+fn rebuild(_: &super::msg::Prebuilt, bench: &Workbench) -> super::msg::Prebuilt {
+    super::msg::Prebuilt::build(&bench.snapshot, &bench.scan)
 }
 
 /// The findings table, worst first.

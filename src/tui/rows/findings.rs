@@ -22,19 +22,36 @@ pub struct FindingRow {
     /// Triage state, lowercase (`open`, ...). Searched by `state:` only, not by bare
     /// words, so the lead can change it without rebuilding the row.
     pub state: &'static str,
-    /// Shared by every finding of one check / one resource (few distinct values).
-    check: Arc<str>,
-    title: Arc<str>,
-    resource: Arc<str>,
-    namespace: Arc<str>,
-    /// Dense ids for grouping: equal ids, same check / same resource.
-    check_group: u32,
-    resource_group: u32,
+    check: Arc<CheckPart>,
+    resource: Arc<ResourcePart>,
     /// Sort ranks of CHECK, TITLE, RESOURCE and NAMESPACE among the scan's distinct
     /// values (by lowercase text): sorting 150,000 rows compares integers instead of
     /// chasing each row's string.
     ranks: [u32; 4],
+    /// SEV, CHECK, TITLE, RESOURCE, NAMESPACE, lowercased: what bare terms search.
     search: SearchText,
+}
+
+/// What every finding of one check shares (a few dozen per scan).
+#[derive(Debug)]
+struct CheckPart {
+    id: Box<str>,
+    title: Box<str>,
+    /// Lowercase family label, for `family:`.
+    family: Box<str>,
+    /// Dense id: equal ids, same check.
+    group: u32,
+}
+
+/// What every finding on one resource shares.
+#[derive(Debug)]
+struct ResourcePart {
+    label: Box<str>,
+    namespace: Box<str>,
+    /// Lowercase kind, name, host, image and source, for field terms.
+    fields: SearchText,
+    /// Dense id: equal ids, same resource.
+    group: u32,
 }
 
 impl FindingRow {
@@ -83,25 +100,25 @@ impl FindingRow {
     ];
 
     pub fn check_id(&self) -> &str {
-        &self.check
+        &self.check.id
     }
     pub fn title(&self) -> &str {
-        &self.title
+        &self.check.title
     }
     /// `Deployment prod/api [app]`, `Container legacy-01/web`, `Host legacy-01`.
     pub fn resource(&self) -> &str {
-        &self.resource
+        &self.resource.label
     }
     pub fn namespace(&self) -> &str {
-        &self.namespace
+        &self.resource.namespace
     }
 
     /// The group this row falls in under `by` (None for [`Grouping::None`]).
     pub fn group_id(&self, by: Grouping) -> Option<u32> {
         match by {
             Grouping::None => None,
-            Grouping::ByCheck => Some(self.check_group),
-            Grouping::ByResource => Some(self.resource_group),
+            Grouping::ByCheck => Some(self.check.group),
+            Grouping::ByResource => Some(self.resource.group),
         }
     }
 }
@@ -110,6 +127,10 @@ impl Filterable for FindingRow {
     fn field(&self, name: Field) -> Option<&str> {
         match name {
             Field::State => Some(self.state),
+            Field::Family => Some(&self.check.family),
+            Field::Kind | Field::Name | Field::Host | Field::Image | Field::Source => {
+                self.resource.fields.field(name)
+            }
             _ => self.search.field(name),
         }
     }
@@ -125,10 +146,10 @@ impl TableRow for FindingRow {
     fn cells(&self) -> Vec<Cow<'_, str>> {
         vec![
             Cow::Borrowed(self.severity.as_str()),
-            Cow::Borrowed(&*self.check),
-            Cow::Borrowed(&*self.title),
-            Cow::Borrowed(&*self.resource),
-            Cow::Borrowed(&*self.namespace),
+            Cow::Borrowed(&*self.check.id),
+            Cow::Borrowed(&*self.check.title),
+            Cow::Borrowed(&*self.resource.label),
+            Cow::Borrowed(&*self.resource.namespace),
             Cow::Borrowed(self.state),
         ]
     }
@@ -143,48 +164,39 @@ impl TableRow for FindingRow {
     }
 }
 
-/// What one check contributes to its rows, computed once per check.
-struct CheckInfo {
-    id: Arc<str>,
-    title: Arc<str>,
-    family: &'static str,
-    group: u32,
-}
-
-/// What one resource contributes to its rows, computed once per resource.
-struct ResourceInfo {
-    label: Arc<str>,
-    namespace: Arc<str>,
-    group: u32,
-}
-
 /// Build the rows of every finding of a scan, in the scan's order (severity, check,
-/// resource). Check and resource strings are shared between rows.
+/// resource). What a check or a resource contributes is built once and shared.
 pub fn finding_rows(scan: &ScanResult) -> Vec<FindingRow> {
-    let mut checks: HashMap<&str, CheckInfo> = HashMap::new();
-    let mut resources: HashMap<&ResourceRef, ResourceInfo> = HashMap::new();
+    let mut checks: HashMap<&str, Arc<CheckPart>> = HashMap::new();
+    let mut resources: HashMap<&ResourceRef, Arc<ResourcePart>> = HashMap::new();
     let mut rows = Vec::with_capacity(scan.findings.len());
+    let mut last_check: Option<Arc<CheckPart>> = None;
     for (index, finding) in scan.findings.iter().enumerate() {
-        let next = dense_id(checks.len());
-        let check = checks
-            .entry(finding.check_id.as_str())
-            .or_insert_with(|| check_info(finding, next));
+        // Findings come grouped by check: most rows skip the lookup.
+        let check = match last_check.take() {
+            Some(c) if *c.id == *finding.check_id => c,
+            _ => {
+                let next = dense_id(checks.len());
+                let part = checks
+                    .entry(finding.check_id.as_str())
+                    .or_insert_with(|| Arc::new(check_part(finding, next)));
+                Arc::clone(part)
+            }
+        };
         let next = dense_id(resources.len());
         let resource = resources
             .entry(&finding.resource)
-            .or_insert_with(|| ResourceInfo {
-                label: resource_label(&finding.resource).into(),
-                namespace: finding.resource.namespace.as_deref().unwrap_or("").into(),
-                group: next,
-            });
-        rows.push(finding_row(index, finding, check, resource));
+            .or_insert_with(|| Arc::new(resource_part(&finding.resource, next)));
+        let resource = Arc::clone(resource);
+        rows.push(finding_row(index, finding.severity, &check, resource));
+        last_check = Some(check);
     }
     let check_ids = ranks(checks.values().map(|c| (c.group, &*c.id)));
     let titles = ranks(checks.values().map(|c| (c.group, &*c.title)));
     let labels = ranks(resources.values().map(|r| (r.group, &*r.label)));
     let namespaces = ranks(resources.values().map(|r| (r.group, &*r.namespace)));
     for row in &mut rows {
-        let (c, r) = (row.check_group as usize, row.resource_group as usize);
+        let (c, r) = (row.check.group as usize, row.resource.group as usize);
         row.ranks = [check_ids[c], titles[c], labels[r], namespaces[r]];
     }
     rows
@@ -218,31 +230,20 @@ fn ranks<'a>(values: impl Iterator<Item = (u32, &'a str)>) -> Vec<u32> {
     out
 }
 
-fn check_info(finding: &Finding, group: u32) -> CheckInfo {
-    CheckInfo {
+fn check_part(finding: &Finding, group: u32) -> CheckPart {
+    let label = checks::find(&finding.check_id).map_or("", |c| c.family.label());
+    let mut family = String::with_capacity(label.len());
+    fold_case_into(&mut family, label);
+    CheckPart {
         id: finding.check_id.as_str().into(),
         title: finding.title.as_str().into(),
-        family: checks::find(&finding.check_id).map_or("", |c| c.family.label()),
+        family: family.into(),
         group,
     }
 }
 
-fn finding_row(
-    index: usize,
-    finding: &Finding,
-    check: &CheckInfo,
-    resource: &ResourceInfo,
-) -> FindingRow {
-    let r = &finding.resource;
-    let mut b = SearchBuilder::with_capacity(
-        check.title.len() + 2 * resource.label.len() + check.family.len() + 32,
-    );
-    b.column(finding.severity.as_str(), Some(Field::Severity));
-    b.column(&check.id, Some(Field::Check));
-    b.column(&check.title, Some(Field::Title));
-    b.column(&resource.label, None);
-    b.column(&resource.namespace, Some(Field::Namespace));
-    b.end_visible();
+fn resource_part(r: &ResourceRef, group: u32) -> ResourcePart {
+    let mut b = SearchBuilder::with_capacity(r.kind.len() + 2 * r.name.len() + 32);
     b.hidden(Field::Kind, &r.kind);
     b.hidden(Field::Name, &r.name);
     if let Some(host) = &r.host {
@@ -251,18 +252,41 @@ fn finding_row(
     if r.kind == "Image" {
         b.hidden(Field::Image, &r.name);
     }
-    b.hidden(Field::Family, check.family);
     b.hidden(Field::Source, platform_name(r.platform));
+    ResourcePart {
+        label: resource_label(r).into(),
+        namespace: r.namespace.as_deref().unwrap_or("").into(),
+        fields: b.finish(),
+        group,
+    }
+}
+
+fn finding_row(
+    index: usize,
+    severity: Severity,
+    check: &Arc<CheckPart>,
+    resource: Arc<ResourcePart>,
+) -> FindingRow {
+    let parts = [
+        severity.as_str(),
+        &check.id,
+        &check.title,
+        &resource.label,
+        &resource.namespace,
+    ];
+    let bytes = parts.iter().map(|p| p.len()).sum::<usize>() + parts.len() - 1;
+    let mut b = SearchBuilder::with_capacity(bytes);
+    b.column(severity.as_str(), Some(Field::Severity));
+    b.column(&check.id, Some(Field::Check));
+    b.column(&check.title, Some(Field::Title));
+    b.column(&resource.label, None);
+    b.column(&resource.namespace, Some(Field::Namespace));
     FindingRow {
         index,
-        severity: finding.severity,
+        severity,
         state: OPEN,
-        check: check.id.clone(),
-        title: check.title.clone(),
-        resource: resource.label.clone(),
-        namespace: resource.namespace.clone(),
-        check_group: check.group,
-        resource_group: resource.group,
+        check: Arc::clone(check),
+        resource,
         ranks: [0; 4],
         search: b.finish(),
     }
@@ -376,10 +400,13 @@ pub fn group_findings(rows: &[FindingRow], visible: &[u32], by: Grouping) -> Vec
 fn new_group(row: &FindingRow, id: u32, by: Grouping, first: usize) -> Group {
     let (key, label) = match by {
         Grouping::ByCheck => (
-            row.check.to_string(),
-            format!("{} {}", row.check, row.title),
+            row.check.id.to_string(),
+            format!("{} {}", row.check.id, row.check.title),
         ),
-        _ => (row.resource.to_string(), row.resource.to_string()),
+        _ => (
+            row.resource.label.to_string(),
+            row.resource.label.to_string(),
+        ),
     };
     Group {
         id,

@@ -99,13 +99,45 @@ impl InventoryTab {
 
     /// The fields `field:` terms can use on this tab (`sev:` is the worst finding).
     pub fn fields(self) -> &'static [Field] {
-        use Field::*;
+        const HOSTS: &[Field] = &[Field::Severity, Field::Name, Field::Host, Field::Source];
+        const IMAGES: &[Field] = &[
+            Field::Severity,
+            Field::Name,
+            Field::Image,
+            Field::Host,
+            Field::Source,
+        ];
+        const CONTAINERS: &[Field] = &[
+            Field::Severity,
+            Field::Name,
+            Field::Host,
+            Field::Image,
+            Field::State,
+            Field::Source,
+        ];
+        const WORKLOADS: &[Field] = &[
+            Field::Severity,
+            Field::Kind,
+            Field::Namespace,
+            Field::Name,
+            Field::Image,
+            Field::Source,
+            Field::Context,
+        ];
+        const NAMESPACES: &[Field] = &[
+            Field::Severity,
+            Field::Name,
+            Field::Namespace,
+            Field::State,
+            Field::Source,
+            Field::Context,
+        ];
         match self {
-            InventoryTab::Hosts => &[Severity, Name, Host, Source],
-            InventoryTab::Images => &[Severity, Name, Image, Host, Source],
-            InventoryTab::Containers => &[Severity, Name, Host, Image, State, Source],
-            InventoryTab::Workloads => &[Severity, Kind, Namespace, Name, Image, Source, Context],
-            InventoryTab::Namespaces => &[Severity, Name, Namespace, State, Source, Context],
+            InventoryTab::Hosts => HOSTS,
+            InventoryTab::Images => IMAGES,
+            InventoryTab::Containers => CONTAINERS,
+            InventoryTab::Workloads => WORKLOADS,
+            InventoryTab::Namespaces => NAMESPACES,
         }
     }
 }

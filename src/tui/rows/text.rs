@@ -13,10 +13,8 @@ pub(crate) struct Span {
 }
 
 impl Span {
-    const NONE: Span = Span {
-        start: u16::MAX,
-        end: u16::MAX,
-    };
+    /// No value: start after end, which no real span has.
+    const NONE: Span = Span { start: 1, end: 0 };
 }
 
 #[derive(Debug, Clone)]
@@ -29,7 +27,7 @@ pub(crate) struct SearchText {
 
 impl SearchText {
     pub(crate) fn text(&self) -> &str {
-        &self.text[..usize::from(self.visible)]
+        self.text.get(..usize::from(self.visible)).unwrap_or("")
     }
 
     pub(crate) fn field(&self, field: Field) -> Option<&str> {
@@ -48,14 +46,19 @@ impl SearchText {
 /// [`SearchBuilder::end_visible`], then hidden fields ([`SearchBuilder::hidden`]).
 pub(crate) struct SearchBuilder {
     text: String,
+    /// Values pushed so far (each after the first is preceded by a newline).
+    values: usize,
     visible: Option<u16>,
     fields: [Span; Field::COUNT],
 }
 
 impl SearchBuilder {
+    /// `bytes`: the lengths of the values plus one separator between each two; exact
+    /// for ASCII values, so boxing the text does not reallocate.
     pub(crate) fn with_capacity(bytes: usize) -> Self {
         SearchBuilder {
             text: String::with_capacity(bytes),
+            values: 0,
             visible: None,
             fields: [Span::NONE; Field::COUNT],
         }
@@ -82,15 +85,11 @@ impl SearchBuilder {
         self.fields[field.index()] = span;
     }
 
-    pub(crate) fn finish(mut self) -> SearchText {
-        let end = self.visible.unwrap_or_else(|| self.offset());
-        if self.text.ends_with('\n') {
-            self.text.pop();
-        }
+    pub(crate) fn finish(self) -> SearchText {
+        let visible = self.visible.unwrap_or_else(|| self.offset());
         SearchText {
             text: self.text.into_boxed_str(),
-            // Without the newline that followed the last visible column.
-            visible: end.saturating_sub(1),
+            visible,
             fields: self.fields,
         }
     }
@@ -99,12 +98,17 @@ impl SearchBuilder {
         u16::try_from(self.text.len()).unwrap_or(u16::MAX)
     }
 
-    /// Lowercase `value` into the text followed by a newline separator.
+    /// A newline separator (except before the first value), then `value` lowercased;
+    /// the text is cut at [`u16::MAX`] bytes.
     fn push(&mut self, value: &str) -> Span {
-        let start = self.offset().min(LIMIT);
-        if usize::from(start) < usize::from(LIMIT) {
+        let limit = usize::from(u16::MAX);
+        if self.values > 0 && self.text.len() < limit {
+            self.text.push('\n');
+        }
+        self.values += 1;
+        let start = self.offset();
+        if self.text.len() < limit {
             fold_case_into(&mut self.text, value);
-            let limit = usize::from(LIMIT);
             if self.text.len() > limit {
                 let mut cut = limit;
                 while !self.text.is_char_boundary(cut) {
@@ -113,16 +117,12 @@ impl SearchBuilder {
                 self.text.truncate(cut);
             }
         }
-        let end = self.offset().min(LIMIT);
-        if self.text.len() < usize::from(u16::MAX) {
-            self.text.push('\n');
+        Span {
+            start,
+            end: self.offset(),
         }
-        Span { start, end }
     }
 }
-
-/// Longest search text; one byte is left for the final separator.
-const LIMIT: u16 = u16::MAX - 1;
 
 #[cfg(test)]
 mod tests {

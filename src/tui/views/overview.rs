@@ -82,21 +82,11 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         );
     }
 
-    let mut counts: Vec<(&str, usize, Severity)> = Vec::new();
-    for f in data
-        .scan
-        .findings
+    let counts = app
+        .top_checks
         .iter()
-        .filter(|f| !app.disabled.contains(&f.check_id))
-    {
-        match counts.iter_mut().find(|(id, _, _)| *id == f.check_id) {
-            Some(c) => c.1 += 1,
-            None => counts.push((&f.check_id, 1, f.severity)),
-        }
-    }
-    counts.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)));
+        .filter(|(id, _, _)| !app.disabled.contains(id));
     let lines: Vec<Line> = counts
-        .iter()
         .take(checks.height.saturating_sub(2) as usize)
         .map(|(id, n, s)| {
             let title = crate::checks::find(id).map_or("", |c| c.title);
