@@ -428,3 +428,29 @@ fn screen_inventory_checks_xray_help_palette_and_error() {
     h.key(KeyCode::Enter);
     insta::assert_snapshot!("error_flash", h.screen(120, 10));
 }
+
+#[test]
+fn a_group_opens_as_the_table_of_its_findings() {
+    let mut h = Harness::loaded();
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('b'));
+    assert_eq!(h.app.grouping, docket::tui::rows::Grouping::ByCheck);
+    h.key(KeyCode::Char('j'));
+    assert_eq!(h.app.group_selected, 1);
+    h.key(KeyCode::Enter);
+    let (label, n) = match h.app.route() {
+        Route::Findings { resource: Some(r) } => (r.label.clone(), r.findings.len()),
+        other => panic!("expected a group's findings, got {other:?}"),
+    };
+    assert!(n > 0);
+    assert_eq!(findings_visible(&h), n);
+    let bench = h.app.data.as_ref().unwrap();
+    let check = &bench.scan.findings[h.app.findings.current().unwrap().index].check_id;
+    assert!(label.contains(check.as_str()), "{label} / {check}");
+    h.key(KeyCode::Esc);
+    assert_eq!(findings_visible(&h), bench_findings(&h));
+}
+
+fn bench_findings(h: &Harness) -> usize {
+    h.app.data.as_ref().map_or(0, |d| d.scan.findings.len())
+}

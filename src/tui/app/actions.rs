@@ -137,6 +137,21 @@ impl App {
             };
             return;
         }
+        if self.grouped() {
+            let n = self.groups().len();
+            let last = n.saturating_sub(1) as isize;
+            let at = self.group_selected as isize;
+            let to = match action {
+                Action::Up => at - 1,
+                Action::Down => at + 1,
+                Action::PageUp => at - PAGE,
+                Action::PageDown => at + PAGE,
+                Action::Top => 0,
+                _ => last,
+            };
+            self.group_selected = to.clamp(0, last.max(0)) as usize;
+            return;
+        }
         if let Some(t) = self.current_table_mut() {
             match action {
                 Action::Up => t.move_by(-1),
@@ -176,6 +191,30 @@ impl App {
     /// Enter: finding -> detail; inventory row -> x-ray; check -> its findings.
     fn enter(&mut self) {
         match self.route().clone() {
+            Route::Findings { .. } if self.grouped() => {
+                let groups = self.groups();
+                if let Some(g) = groups.get(self.group_selected) {
+                    let by = self.grouping;
+                    let findings = self
+                        .findings
+                        .view
+                        .visible
+                        .iter()
+                        .map(|&i| &self.findings.rows[i as usize])
+                        .filter(|r| r.group_id(by) == Some(g.id))
+                        .map(|r| r.index)
+                        .collect();
+                    let filter = ResourceFilter {
+                        label: g.label.clone(),
+                        findings,
+                    };
+                    self.grouping = Grouping::None;
+                    self.routes.push(Route::Findings {
+                        resource: Some(filter),
+                    });
+                    self.refresh_findings();
+                }
+            }
             Route::Findings { .. } => {
                 if let Some(r) = self.findings.current() {
                     let index = r.index;
@@ -305,8 +344,22 @@ impl App {
         }
     }
 
+    /// The findings table is showing groups.
+    pub(super) fn grouped(&self) -> bool {
+        self.grouping != Grouping::None && matches!(self.route(), Route::Findings { .. })
+    }
+
+    pub(super) fn groups(&self) -> Vec<crate::tui::rows::Group> {
+        crate::tui::rows::group_findings(
+            &self.findings.rows,
+            &self.findings.view.visible,
+            self.grouping,
+        )
+    }
+
     fn group_next(&mut self) {
         self.grouping = self.grouping.next();
+        self.group_selected = 0;
         let label = match self.grouping {
             Grouping::None => "not grouped",
             Grouping::ByCheck => "grouped by check",

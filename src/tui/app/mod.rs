@@ -52,6 +52,8 @@ pub struct App {
     pub inventory_tab: InventoryTab,
     pub inventory: Vec<TableState<InventoryRow>>,
     pub grouping: Grouping,
+    /// Selected group while the findings are grouped.
+    pub group_selected: usize,
     /// Checks disabled for this session: their findings are hidden everywhere.
     pub disabled: BTreeSet<String>,
     /// Marked findings (indices into `ScanResult.findings`), for bulk actions.
@@ -90,6 +92,7 @@ impl App {
                 .map(|tab| TableState::new(Vec::new(), tab.columns()))
                 .collect(),
             grouping: Grouping::None,
+            group_selected: 0,
             disabled: BTreeSet::new(),
             marks: BTreeSet::new(),
             input: None,

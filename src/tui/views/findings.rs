@@ -7,7 +7,7 @@ use ratatui::Frame;
 
 use super::{table, Ctx};
 use crate::tui::app::Route;
-use crate::tui::rows::{group_findings, Grouping};
+use crate::tui::rows::{group_findings, visible_window, Grouping};
 use crate::tui::theme::Role;
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
@@ -21,18 +21,24 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
     if app.grouping != Grouping::None {
         let groups = group_findings(&t.rows, &t.view.visible, app.grouping);
         let height = area.height.saturating_sub(2) as usize;
-        let items: Vec<ListItem> = groups
-            .iter()
-            .take(height)
-            .map(|g| {
-                ListItem::new(Line::from(vec![
+        let (_, window) = visible_window(groups.len(), app.group_selected, 0, height);
+        let items: Vec<ListItem> = window
+            .map(|i| {
+                let g = &groups[i];
+                let line = Line::from(vec![
                     Span::styled(format!("{:>6}  ", g.count), ctx.style(Role::Accent)),
                     Span::styled(
                         format!("{:<9}", g.worst.as_str()),
                         ctx.theme.severity(g.worst),
                     ),
                     Span::styled(g.label.clone(), ctx.style(Role::Text)),
-                ]))
+                ]);
+                let item = ListItem::new(line);
+                if i == app.group_selected {
+                    item.style(ctx.style(Role::Selection))
+                } else {
+                    item
+                }
             })
             .collect();
         let by = if app.grouping == Grouping::ByCheck {
@@ -42,7 +48,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         };
         frame.render_widget(
             List::new(items).block(ctx.block(format!(
-                " {title}: {} groups by {by} (b: ungroup) ",
+                " {title}: {} groups by {by} (enter: the group's findings, b: ungroup) ",
                 groups.len()
             ))),
             area,
