@@ -9,7 +9,9 @@ pub mod findings;
 pub mod model;
 pub mod report;
 pub mod secrets;
+pub mod session;
 pub mod sources;
+pub mod store;
 pub mod synth;
 #[doc(hidden)]
 pub mod testkit;

@@ -6,6 +6,7 @@ mod config_cmd;
 mod demo_cmd;
 mod inputs;
 mod live_kube;
+mod log_cmd;
 mod output;
 mod scan;
 mod snapshot_cmd;
@@ -29,6 +30,10 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub sources: SourceArgs,
+    /// Keep this engagement's state (session logs, exports; triage and suppressions as they
+    /// arrive) in DIR instead of the data dir, e.g. one directory per client.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub workspace: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -44,6 +49,10 @@ pub enum Command {
     /// Where Docket keeps its config, data and state files, and whether they are valid.
     #[command(subcommand)]
     Config(config_cmd::ConfigCmd),
+    /// Verify or read a session log (tamper-evident: each line carries the previous
+    /// line's SHA-256).
+    #[command(subcommand)]
+    Log(log_cmd::LogCmd),
     /// The synthetic cluster generator (`docket demo generate --pods 150000 -o big.json`).
     #[command(subcommand)]
     Demo(demo_cmd::DemoCmd),
@@ -93,7 +102,8 @@ pub fn main() -> ExitCode {
         Some(Command::Snapshot(cmd)) => snapshot_cmd::run(&cmd),
         Some(Command::Demo(cmd)) => demo_cmd::run(&cmd),
         Some(Command::Config(cmd)) => config_cmd::run(&cmd),
-        None if interactive() => crate::tui::launch(cli.sources.plan())
+        Some(Command::Log(cmd)) => log_cmd::run(&cmd),
+        None if interactive() => crate::tui::launch(cli.sources.plan(), cli.workspace.clone())
             .map(|_| 0)
             .map_err(UserError::usage),
         None => scan::run_default(&cli.sources),

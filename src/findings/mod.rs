@@ -2,6 +2,10 @@
 //! fingerprint (same resource + same problem = same fingerprint, across rescans, restarts
 //! and input order).
 
+pub mod suppress;
+pub mod suppress_import;
+pub mod triage;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
