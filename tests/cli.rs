@@ -236,3 +236,37 @@ fn an_unreachable_docker_daemon_is_a_quick_actionable_error() {
         "{err}"
     );
 }
+
+#[test]
+fn log_verify_exit_codes_say_ok_tampered_or_unreadable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut log =
+        docket::session::SessionLog::create(dir.path(), "2026-12-01T10:00:00Z").expect("log");
+    for i in 0..4 {
+        log.append(
+            "2026-12-01T10:00:01Z",
+            docket::session::Event::Note {
+                fingerprint: format!("{i:016x}"),
+                author: "alice".into(),
+                text: format!("note {i}"),
+            },
+        )
+        .expect("append");
+    }
+    let path = log.path().to_path_buf();
+    let file = path.to_str().unwrap_or_default();
+    let ok = docket(&["log", "verify", file]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("ok: 4 lines"), "{}", stdout(&ok));
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, text.replacen("note 2", "note X", 1)).expect("write");
+    let bad = docket(&["log", "verify", file]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stdout(&bad).contains(":3: line 3 was changed"),
+        "{}",
+        stdout(&bad)
+    );
+    let missing = docket(&["log", "verify", "/nonexistent/session.jsonl"]);
+    assert_eq!(missing.status.code(), Some(2));
+}

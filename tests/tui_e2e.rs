@@ -93,6 +93,26 @@ impl Drop for Tmux {
     }
 }
 
+/// The one session log under `data/sessions`, verified, as its event kinds.
+fn session_kinds(dir: &Path) -> Vec<String> {
+    let sessions = dir.join("data").join("sessions");
+    let files: Vec<_> = std::fs::read_dir(&sessions)
+        .expect("a sessions directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let report = docket::session::verify_file(&files[0]).expect("readable");
+    assert!(report.is_ok(), "{:?}", report.first_bad);
+    std::fs::read_to_string(&files[0])
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["kind"].as_str().unwrap_or("").to_string()
+        })
+        .collect()
+}
+
 fn command(dir: &Path) -> String {
     // After docket exits, print a marker so the test can see the shell got the terminal
     // back, then keep the pane open for the capture.
@@ -107,7 +127,8 @@ fn command(dir: &Path) -> String {
 #[test]
 fn the_workbench_runs_in_a_real_terminal_and_restores_it_on_quit() {
     let dir = tempfile::tempdir().unwrap();
-    let cmd = command(dir.path());
+    let root = dir.path().to_path_buf();
+    let cmd = command(&root);
     let Some(t) = Tmux::start(&cmd, dir) else {
         return;
     };
@@ -160,5 +181,10 @@ fn the_workbench_runs_in_a_real_terminal_and_restores_it_on_quit() {
     assert!(
         !s.contains("READ-ONLY"),
         "the UI is gone from the screen: {s}"
+    );
+    // The session left a verified, hash-chained record of what was seen and done.
+    assert_eq!(
+        session_kinds(&root),
+        vec!["session_start", "scan", "export", "session_end"]
     );
 }

@@ -14,6 +14,7 @@ pub mod query;
 pub mod rows;
 pub mod run;
 pub mod scan;
+pub mod session;
 pub mod theme;
 pub mod views;
 
@@ -24,7 +25,7 @@ use theme::Theme;
 
 /// Load the configuration (errors name the file and line, before the terminal is touched)
 /// and run the workbench on `plan`.
-pub fn launch(plan: SourcePlan) -> Result<(), String> {
+pub fn launch(plan: SourcePlan, workspace: Option<std::path::PathBuf>) -> Result<(), String> {
     let started = std::time::Instant::now();
     let paths = Paths::discover();
     let settings = Settings::load(&paths).map_err(|e| e.to_string())?;
@@ -41,7 +42,11 @@ pub fn launch(plan: SourcePlan) -> Result<(), String> {
         keymap,
         theme,
         log,
-        export_dir: paths.data_dir.join("exports"),
+        export_dir: workspace
+            .as_ref()
+            .unwrap_or(&paths.data_dir)
+            .join("exports"),
+        session_dir: workspace.unwrap_or(paths.data_dir.clone()),
         started,
     })
 }

@@ -30,6 +30,8 @@ pub struct Setup {
     pub theme: Theme,
     pub log: Log,
     pub export_dir: PathBuf,
+    /// Where the session log goes (`sessions/` under it): the workspace or the data dir.
+    pub session_dir: PathBuf,
     /// When `docket` started, for the "first frame after N ms" log line.
     pub started: std::time::Instant,
 }
@@ -75,10 +77,18 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, setup: Setup) -> Re
         theme,
         log,
         export_dir,
+        session_dir,
         started,
     } = setup;
+    let (mut session, problem) = super::session::Session::start(&session_dir, &plan, &log);
     let mut first_frame = true;
     let mut app = App::new(export_dir);
+    if let Some(p) = problem {
+        app.error(p);
+    }
+    if let Some(path) = session.path() {
+        app.session_log = Some(path.to_path_buf());
+    }
     let (tx, mut rx) = mpsc::channel::<Msg>(1024);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
@@ -88,8 +98,19 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, setup: Setup) -> Re
     let mut effects = app.start();
     loop {
         for effect in effects.drain(..) {
-            if perform(effect, &mut app, &plan, &tx, &mut scan_task, &log) {
+            if perform(
+                effect,
+                &mut app,
+                &plan,
+                &tx,
+                &mut scan_task,
+                &log,
+                &mut session,
+            ) {
                 log.line("session end");
+                if let Err(e) = session.end() {
+                    log.line(&e);
+                }
                 if let Some(t) = scan_task.take() {
                     t.abort();
                 }
@@ -129,6 +150,12 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, setup: Setup) -> Re
             event: ScanEvent::Finished(bench),
         } = &msg
         {
+            if app.scan.running == Some(*id) {
+                if let Err(e) = session.scan(*id, bench) {
+                    log.line(&e);
+                    app.error(e);
+                }
+            }
             log.line(&format!(
                 "scan {id} finished in {:.0} ms: {} findings, {} sources, {} not read",
                 bench.took.as_secs_f64() * 1000.0,
@@ -149,6 +176,7 @@ fn perform(
     tx: &mpsc::Sender<Msg>,
     scan_task: &mut Option<JoinHandle<()>>,
     log: &Log,
+    session: &mut super::session::Session,
 ) -> bool {
     match effect {
         Effect::Quit => return true,
@@ -179,6 +207,14 @@ fn perform(
         Effect::Write { path, content } => {
             let tx = tx.clone();
             log.line(&format!("export {}", path.display()));
+            let format = path
+                .extension()
+                .map(|e| e.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Err(e) = session.export(&format, &path) {
+                log.line(&e);
+                app.error(e);
+            }
             tokio::task::spawn_blocking(move || {
                 if let Some(dir) = path.parent() {
                     let _ = std::fs::create_dir_all(dir);

@@ -72,6 +72,8 @@ pub struct App {
     pub dirty: bool,
     /// Directory exports are written to.
     pub export_dir: std::path::PathBuf,
+    /// The session log of this session, shown in the overview.
+    pub session_log: Option<std::path::PathBuf>,
     /// Kube context override from `:ctx NAME`.
     pub context: Option<String>,
     pub tick: u64,
@@ -107,6 +109,7 @@ impl App {
             dirty: true,
             export_dir,
             context: None,
+            session_log: None,
             tick: 0,
         }
     }

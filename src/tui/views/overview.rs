@@ -118,6 +118,12 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         ),
         ctx.style(Role::Muted),
     ));
+    if let Some(p) = &app.session_log {
+        lines.push(Line::styled(
+            format!("session log {} (docket log verify)", p.display()),
+            ctx.style(Role::Muted),
+        ));
+    }
     for e in &data.source_errors {
         lines.push(Line::styled(
             format!("not read: {e}"),
