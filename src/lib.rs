@@ -7,6 +7,7 @@ pub mod checks;
 pub mod cli;
 pub mod findings;
 pub mod model;
+pub mod remediate;
 pub mod report;
 pub mod secrets;
 pub mod session;
