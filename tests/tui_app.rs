@@ -454,3 +454,27 @@ fn a_group_opens_as_the_table_of_its_findings() {
 fn bench_findings(h: &Harness) -> usize {
     h.app.data.as_ref().map_or(0, |d| d.scan.findings.len())
 }
+
+#[test]
+fn the_remediation_tab_shows_the_plan_and_records_that_it_was_viewed() {
+    let mut h = Harness::loaded();
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Enter);
+    assert!(
+        h.key(KeyCode::Char(']')).is_empty(),
+        "evidence is not logged"
+    );
+    let fx = h.key(KeyCode::Char(']'));
+    match fx.as_slice() {
+        [Effect::Record(docket::session::Event::Remediation {
+            action,
+            plan_digest,
+            ..
+        })] => {
+            assert_eq!(*action, docket::session::RemediationAction::Viewed);
+            assert_eq!(plan_digest.len(), 64);
+        }
+        other => panic!("expected one remediation record, got {other:?}"),
+    }
+    insta::assert_snapshot!("detail_remediation", h.screen(120, 30));
+}

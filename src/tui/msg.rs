@@ -132,5 +132,7 @@ pub enum Effect {
         path: PathBuf,
         content: String,
     },
+    /// Append an event to the session log (fsynced before anything else happens).
+    Record(crate::session::Event),
     Quit,
 }

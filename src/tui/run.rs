@@ -204,6 +204,12 @@ fn perform(
                 log.line("scan cancelled");
             }
         }
+        Effect::Record(event) => {
+            if let Err(e) = session.record(event) {
+                log.line(&e);
+                app.error(e);
+            }
+        }
         Effect::Write { path, content } => {
             let tx = tx.clone();
             log.line(&format!("export {}", path.display()));

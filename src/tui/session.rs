@@ -108,6 +108,11 @@ impl Session {
         })
     }
 
+    /// Any other event the app asks to record (remediation viewed, later triage).
+    pub fn record(&mut self, event: Event) -> Result<(), String> {
+        self.append(event)
+    }
+
     pub fn end(&mut self) -> Result<(), String> {
         self.append(Event::SessionEnd {})
     }

@@ -36,7 +36,7 @@ impl App {
             }
             Action::NextTab | Action::PrevTab => {
                 self.tab(action == Action::NextTab);
-                Vec::new()
+                self.plan_viewed()
             }
             Action::Enter => {
                 self.enter();
@@ -186,6 +186,28 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// Opening the remediation tab of a finding is recorded in the session log.
+    fn plan_viewed(&self) -> Vec<Effect> {
+        let (Route::Detail { index }, Some(bench)) = (self.route(), &self.data) else {
+            return Vec::new();
+        };
+        if self.detail_tab != REMEDIATION_TAB {
+            return Vec::new();
+        }
+        let Some(f) = bench.scan.findings.get(*index) else {
+            return Vec::new();
+        };
+        let plan = crate::remediate::plan(f, &bench.snapshot);
+        vec![Effect::Record(crate::session::Event::Remediation {
+            action: crate::session::RemediationAction::Viewed,
+            fingerprint: f.fingerprint.clone(),
+            target: plan.summary.clone(),
+            plan_digest: crate::remediate::digest(&plan),
+            dry_run: false,
+            detail: format!("{} plan viewed", f.check_id),
+        })]
     }
 
     /// Enter: finding -> detail; inventory row -> x-ray; check -> its findings.
@@ -552,3 +574,4 @@ impl App {
 
 /// Tabs of the finding detail pane: overview, evidence, remediation, references.
 pub const DETAIL_TABS: usize = 4;
+const REMEDIATION_TAB: usize = 2;

@@ -73,10 +73,34 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx, index: usize) {
                 lines.push(Line::raw(format!("  {}", e.observed)));
             }
         }
-        2 => match check {
-            Some(c) => lines.push(Line::raw(c.remediation)),
-            None => lines.push(Line::raw("no remediation text for this check")),
-        },
+        2 => {
+            // The concrete plan for this object (patch for the owning controller, docker
+            // run flags, or exact steps), then the check's general advice.
+            let data = app.data.as_ref();
+            if let Some(d) = data {
+                let plan = crate::remediate::plan(f, &d.snapshot);
+                lines.push(Line::styled(
+                    "plan (read-only: nothing is applied)",
+                    ctx.style(Role::Title),
+                ));
+                for l in crate::remediate::render(&plan).lines() {
+                    let role = if l.trim_start().starts_with('+') {
+                        Role::Ok
+                    } else if l.trim_start().starts_with('-') {
+                        Role::Error
+                    } else {
+                        Role::Text
+                    };
+                    lines.push(Line::styled(l.to_string(), ctx.style(role)));
+                }
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::styled("general advice", ctx.style(Role::Title)));
+            match check {
+                Some(c) => lines.push(Line::raw(c.remediation)),
+                None => lines.push(Line::raw("no remediation text for this check")),
+            }
+        }
         _ => {
             if let Some(c) = check {
                 lines.push(Line::styled("references", ctx.style(Role::Title)));
