@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod cli;
 pub mod findings;
+pub mod located;
 pub mod model;
 pub mod remediate;
 pub mod report;

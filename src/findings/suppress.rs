@@ -95,7 +95,7 @@ impl RuleError {
 
     /// Position from a byte offset into `text`.
     pub fn at_offset(mut self, text: &str, offset: usize) -> Self {
-        let (line, column) = line_column(text, offset);
+        let (line, column) = crate::located::line_col(text.as_bytes(), offset);
         self.line = Some(line);
         self.column = Some(column);
         self
@@ -104,34 +104,18 @@ impl RuleError {
 
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.origin)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(col) = self.column {
-                write!(f, ":{col}")?;
-            }
-        }
-        write!(f, ": {}", self.message)?;
-        if !self.hint.is_empty() {
-            write!(f, " ({})", self.hint)?;
-        }
-        Ok(())
+        crate::located::write_located(
+            f,
+            &self.origin,
+            self.line,
+            self.column,
+            &self.message,
+            &self.hint,
+        )
     }
 }
 
 impl std::error::Error for RuleError {}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
 
 /// Facts about a finding that the finding itself does not carry; the caller knows them
 /// (from the snapshot, or from the live source). [`SnapshotContext`] answers from a
@@ -558,7 +542,7 @@ impl RuleSet {
         for (index, spanned) in raw.rule.into_iter().enumerate() {
             let span = spanned.span();
             let rule = convert_rule(spanned.into_inner(), index, origin, text, &span)?;
-            let line = line_column(text, span.start).0;
+            let line = crate::located::line_col(text.as_bytes(), span.start).0;
             if let Some(first) = lines.get(&rule.id) {
                 return Err(RuleError::new(
                     origin,

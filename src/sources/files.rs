@@ -143,17 +143,7 @@ fn too_big(origin: &str, len: u64) -> SourceError {
     )
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |p| p + 1);
-    let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
-    (line, col)
-}
+use crate::located::line_col;
 
 fn json_error(origin: &str, e: &serde_json::Error) -> SourceError {
     let hint = match e.classify() {

@@ -189,35 +189,22 @@ impl ConfigError {
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.path)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(col) = self.column {
-                write!(f, ":{col}")?;
-            }
-        }
-        write!(f, ": {}", self.message)?;
-        if !self.hint.is_empty() {
-            write!(f, "\n  hint: {}", self.hint)?;
-        }
-        Ok(())
+        crate::located::write_located(
+            f,
+            &self.path,
+            self.line,
+            self.column,
+            &self.message,
+            &self.hint,
+        )
     }
 }
 
 impl std::error::Error for ConfigError {}
 
-/// 1-based line and column (in characters) of a byte offset. Offsets past the end point
-/// just after the last character; an offset inside a character counts that character.
+/// 1-based line and column (in characters) of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let before = &text[..end];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
+    crate::located::line_col(text.as_bytes(), offset)
 }
 
 /// Read a user file that may legitimately be absent. `Ok(None)` when it does not exist;

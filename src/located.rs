@@ -1,0 +1,64 @@
+//! Errors that point into a file, written one way everywhere: `origin:line:col: message`
+//! then the hint, and the byte offset -> line/column conversion their parsers need.
+//! Shared by input files (`sources::SourceError`), user configuration
+//! (`tui::config::ConfigError`) and suppression rules (`findings::suppress::RuleError`).
+
+use std::fmt;
+
+/// 1-based line and column (in characters) of a byte offset. An offset past the end
+/// points just after the last character; an offset inside a multi-byte character points
+/// at that character.
+pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let mut end = offset.min(bytes.len());
+    while end > 0 && end < bytes.len() && (bytes[end] & 0xC0) == 0x80 {
+        end -= 1;
+    }
+    let before = &bytes[..end];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line, column)
+}
+
+/// `origin[:line[:col]]: message` and, when there is one, the hint on its own line.
+pub fn write_located(
+    f: &mut fmt::Formatter<'_>,
+    origin: &str,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &str,
+    hint: &str,
+) -> fmt::Result {
+    f.write_str(origin)?;
+    if let Some(line) = line {
+        write!(f, ":{line}")?;
+        if let Some(col) = column {
+            write!(f, ":{col}")?;
+        }
+    }
+    write!(f, ": {message}")?;
+    if !hint.is_empty() {
+        write!(f, "\n  hint: {hint}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_col;
+
+    #[test]
+    fn lines_and_characters_not_bytes() {
+        let text = "ab\ncé:x\n";
+        assert_eq!(line_col(text.as_bytes(), 0), (1, 1));
+        assert_eq!(line_col(text.as_bytes(), 3), (2, 1));
+        // After "cé" (3 bytes): column 3 in characters.
+        assert_eq!(line_col(text.as_bytes(), 6), (2, 3));
+        // Inside the two bytes of 'é': that character.
+        assert_eq!(line_col(text.as_bytes(), 5), (2, 2));
+        assert_eq!(line_col(text.as_bytes(), 999), (3, 1));
+    }
+}
