@@ -5,6 +5,60 @@
 
 use std::fmt;
 
+/// A problem in a file (an input, a rules file), with where it is and what to do next.
+/// `sources::SourceError` and `findings::suppress::RuleError` are this type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// The file path (or name) the error is about.
+    pub origin: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column (in characters), when known.
+    pub column: Option<usize>,
+    pub message: String,
+    /// The next step for the person running Docket.
+    pub hint: String,
+}
+
+impl Located {
+    pub fn new(origin: &str, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Located {
+            origin: origin.to_string(),
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    pub fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    /// Position from a byte offset into `text`.
+    pub fn at_offset(self, text: &str, offset: usize) -> Self {
+        let (line, column) = line_col(text.as_bytes(), offset);
+        self.at(Some(line), Some(column))
+    }
+}
+
+impl fmt::Display for Located {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_located(
+            f,
+            &self.origin,
+            self.line,
+            self.column,
+            &self.message,
+            &self.hint,
+        )
+    }
+}
+
+impl std::error::Error for Located {}
+
 /// 1-based line and column (in characters) of a byte offset. An offset past the end
 /// points just after the last character; an offset inside a multi-byte character points
 /// at that character.

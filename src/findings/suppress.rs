@@ -10,7 +10,6 @@
 
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -71,51 +70,7 @@ pub struct RuleSet {
 }
 
 /// A problem in a rules or import file, with where it is and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleError {
-    pub origin: String,
-    /// 1-based.
-    pub line: Option<usize>,
-    /// 1-based.
-    pub column: Option<usize>,
-    pub message: String,
-    pub hint: String,
-}
-
-impl RuleError {
-    pub fn new(origin: &str, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        RuleError {
-            origin: origin.to_string(),
-            line: None,
-            column: None,
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-
-    /// Position from a byte offset into `text`.
-    pub fn at_offset(mut self, text: &str, offset: usize) -> Self {
-        let (line, column) = crate::located::line_col(text.as_bytes(), offset);
-        self.line = Some(line);
-        self.column = Some(column);
-        self
-    }
-}
-
-impl fmt::Display for RuleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        crate::located::write_located(
-            f,
-            &self.origin,
-            self.line,
-            self.column,
-            &self.message,
-            &self.hint,
-        )
-    }
-}
-
-impl std::error::Error for RuleError {}
+pub type RuleError = crate::located::Located;
 
 /// Facts about a finding that the finding itself does not carry; the caller knows them
 /// (from the snapshot, or from the live source). [`SnapshotContext`] answers from a

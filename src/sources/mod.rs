@@ -28,48 +28,4 @@ pub struct Loaded {
 }
 
 /// An input Docket cannot read, with where and what to do next.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceError {
-    /// The file path (or name) the error is about.
-    pub origin: String,
-    /// 1-based line, when the parser reports one.
-    pub line: Option<usize>,
-    /// 1-based column, when the parser reports one.
-    pub column: Option<usize>,
-    pub message: String,
-    /// The next step for the person running Docket.
-    pub hint: String,
-}
-
-impl SourceError {
-    pub fn new(origin: &str, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        SourceError {
-            origin: origin.to_string(),
-            line: None,
-            column: None,
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-
-    pub fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {
-        self.line = line;
-        self.column = column;
-        self
-    }
-}
-
-impl std::fmt::Display for SourceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::located::write_located(
-            f,
-            &self.origin,
-            self.line,
-            self.column,
-            &self.message,
-            &self.hint,
-        )
-    }
-}
-
-impl std::error::Error for SourceError {}
+pub type SourceError = crate::located::Located;
