@@ -1,12 +1,14 @@
 //! Errors that point into a file, written one way everywhere: `origin:line:col: message`
 //! then the hint, and the byte offset -> line/column conversion their parsers need.
 //! Shared by input files (`sources::SourceError`), user configuration
-//! (`tui::config::ConfigError`) and suppression rules (`findings::suppress::RuleError`).
+//! (`tui::config::ConfigError`) and suppression rules (`findings::suppress::RuleError`),
+//! which are all this one type.
 
 use std::fmt;
 
 /// A problem in a file (an input, a rules file), with where it is and what to do next.
-/// `sources::SourceError` and `findings::suppress::RuleError` are this type.
+/// `sources::SourceError`, `tui::config::ConfigError` and `findings::suppress::RuleError`
+/// are this type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located {
     /// The file path (or name) the error is about.
@@ -41,6 +43,21 @@ impl Located {
     pub fn at_offset(self, text: &str, offset: usize) -> Self {
         let (line, column) = line_col(text.as_bytes(), offset);
         self.at(Some(line), Some(column))
+    }
+}
+
+impl Located {
+    /// A TOML syntax (or type) error in `text` read from `origin`, located from its span.
+    pub fn from_toml(err: &toml::de::Error, text: &str, origin: &str) -> Self {
+        let base = Located::new(
+            origin,
+            err.message().trim_end().to_string(),
+            "fix the TOML syntax (https://toml.io); the position is where the parser stopped",
+        );
+        match err.span() {
+            Some(span) => base.at_offset(text, span.start),
+            None => base,
+        }
     }
 }
 

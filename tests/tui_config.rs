@@ -120,7 +120,7 @@ fn every_invalid_fixture_fails_at_its_line() {
         let Err(err) = load(&path) else {
             panic!("{name} should fail");
         };
-        assert_eq!(err.path, path.display().to_string(), "{name}: {err}");
+        assert_eq!(err.origin, path.display().to_string(), "{name}: {err}");
         assert_eq!(err.line, Some(*line), "{name}: {err}");
         assert!(err.column.is_some(), "{name}: {err}");
         assert!(err.message.contains(needle), "{name}: {err}");

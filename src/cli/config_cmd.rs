@@ -134,13 +134,13 @@ mod tests {
         std::fs::write(&other, "\n[roles]\nhigh = { bold = 1 }\n").unwrap();
         let err = check(&paths).unwrap_err();
         assert_eq!(
-            (err.path.as_str(), err.line),
+            (err.origin.as_str(), err.line),
             (other.to_str().unwrap(), Some(3))
         );
         std::fs::remove_file(&other).unwrap();
 
         std::fs::write(paths.keymap_file(), "[tabel]\n").unwrap();
         let err = check(&paths).unwrap_err();
-        assert!(err.path.ends_with("keymap.toml"), "{err}");
+        assert!(err.origin.ends_with("keymap.toml"), "{err}");
     }
 }

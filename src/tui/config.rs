@@ -136,71 +136,8 @@ impl Paths {
 }
 
 /// A user file Docket cannot use, with where and what to do next. Displays as
-/// `path:line:col: message` and an indented `hint:` line, like `SourceError`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The file (or embedded asset) the error is about.
-    pub path: String,
-    /// 1-based line, when known.
-    pub line: Option<usize>,
-    /// 1-based column in characters, when known.
-    pub column: Option<usize>,
-    pub message: String,
-    /// The next step for the person running Docket.
-    pub hint: String,
-}
-
-impl ConfigError {
-    pub fn new(path: &str, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        ConfigError {
-            path: path.to_string(),
-            line: None,
-            column: None,
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-
-    pub fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {
-        self.line = line;
-        self.column = column;
-        self
-    }
-
-    /// Point the error at a byte offset of `text`.
-    pub fn at_offset(self, text: &str, offset: usize) -> Self {
-        let (line, column) = line_col(text, offset);
-        self.at(Some(line), Some(column))
-    }
-
-    /// A TOML syntax (or type) error, located from its byte span.
-    pub fn from_toml(err: &toml::de::Error, text: &str, path: &str) -> Self {
-        let base = ConfigError::new(
-            path,
-            err.message().trim_end().to_string(),
-            "fix the TOML syntax (https://toml.io); the position is where the parser stopped",
-        );
-        match err.span() {
-            Some(span) => base.at_offset(text, span.start),
-            None => base,
-        }
-    }
-}
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::located::write_located(
-            f,
-            &self.path,
-            self.line,
-            self.column,
-            &self.message,
-            &self.hint,
-        )
-    }
-}
-
-impl std::error::Error for ConfigError {}
+/// `path:line:col: message` and an indented `hint:` line, like every located error.
+pub type ConfigError = crate::located::Located;
 
 /// 1-based line and column (in characters) of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -526,7 +463,7 @@ mod tests {
     fn toml_syntax_errors_carry_line_and_column() {
         let text = "theme = \"dark\"\n\ntheme = = 3\n";
         let err = Settings::from_toml(text, "config.toml").unwrap_err();
-        assert_eq!(err.path, "config.toml");
+        assert_eq!(err.origin, "config.toml");
         assert_eq!(err.line, Some(3), "{err}");
         assert!(err.column.is_some());
     }
@@ -568,7 +505,7 @@ mod tests {
         // A directory where the file should be is not "absent".
         std::fs::create_dir(paths.config_file()).unwrap();
         let err = Settings::load(&paths).unwrap_err();
-        assert!(err.path.ends_with("config.toml"), "{err}");
+        assert!(err.origin.ends_with("config.toml"), "{err}");
     }
 
     #[test]

@@ -956,7 +956,7 @@ mod tests {
         let err = Keymap::defaults()
             .with_overrides("[table]\n\n\"F5\" = { action = \"unbind\" }\n", "u.toml")
             .unwrap_err();
-        assert_eq!((err.path.as_str(), err.line), ("u.toml", Some(3)));
+        assert_eq!((err.origin.as_str(), err.line), ("u.toml", Some(3)));
     }
 
     #[test]
@@ -977,7 +977,7 @@ mod tests {
         ];
         for (text, line, needle) in cases {
             let err = Keymap::from_toml(text, "k.toml").unwrap_err();
-            assert_eq!(err.path, "k.toml");
+            assert_eq!(err.origin, "k.toml");
             assert_eq!(err.line, Some(*line), "{text:?}: {err}");
             assert!(err.column.is_some());
             assert!(err.message.contains(needle), "{text:?}: {err}");
@@ -1009,7 +1009,7 @@ mod tests {
         )
         .unwrap();
         let err = Keymap::load(&paths).unwrap_err();
-        assert!(err.path.ends_with("keymap.toml"), "{err}");
+        assert!(err.origin.ends_with("keymap.toml"), "{err}");
         assert_eq!(err.line, Some(2));
     }
 }

@@ -549,7 +549,7 @@ mod tests {
         ];
         for (text, line, needle) in cases {
             let err = Theme::from_toml(text, "t.toml").unwrap_err();
-            assert_eq!(err.path, "t.toml");
+            assert_eq!(err.origin, "t.toml");
             assert_eq!(err.line, Some(*line), "{text:?}: {err}");
             assert!(err.message.contains(needle), "{text:?}: {err}");
         }
@@ -628,7 +628,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let paths = paths_in(dir.path());
         let err = Theme::load(&paths, Some("solarized"), false).unwrap_err();
-        assert!(err.path.ends_with("config.toml"), "{err}");
+        assert!(err.origin.ends_with("config.toml"), "{err}");
         assert!(err.hint.contains("high-contrast"), "{err}");
 
         std::fs::create_dir_all(paths.themes_dir()).unwrap();
@@ -636,7 +636,7 @@ mod tests {
         std::fs::write(&file, "# copied\nname = \"dark\"\n").unwrap();
         let err = Theme::load(&paths, Some("mine"), false).unwrap_err();
         assert_eq!(
-            (err.path.clone(), err.line),
+            (err.origin.clone(), err.line),
             (file.display().to_string(), Some(2))
         );
         assert!(Theme::check_user_themes(&paths).is_err());
