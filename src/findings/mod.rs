@@ -5,6 +5,7 @@
 pub mod suppress;
 pub mod suppress_import;
 pub mod triage;
+pub mod triage_coverage;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
