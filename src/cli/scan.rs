@@ -1,11 +1,15 @@
-//! `docket scan`: sources -> snapshot -> checks -> report, headless.
+//! `docket scan`: sources -> snapshot -> checks -> suppression rules -> report, headless.
+
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::checks_cmd::parse_framework;
 use super::{output, OutputArgs, SourceArgs, UserError};
 use crate::checks::{self, Selection, Severity};
+use crate::findings::suppress::SnapshotContext;
 use crate::report::{self, Format, Report};
+use time::OffsetDateTime;
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -33,6 +37,14 @@ pub struct ScanArgs {
     /// Do not print warnings and the summary line on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Suppression rules to apply (default: suppressions.toml in the --workspace, else in
+    /// the config dir, when it exists). Suppressed findings are reported apart, with the
+    /// rule, and do not count for --fail-on.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_suppress")]
+    pub rules: Option<PathBuf>,
+    /// Apply no suppression rules: every finding is active.
+    #[arg(long)]
+    pub no_suppress: bool,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -48,7 +60,7 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
     })
 }
 
-pub fn run(args: &ScanArgs) -> Result<u8, UserError> {
+pub fn run(args: &ScanArgs, workspace: Option<&Path>) -> Result<u8, UserError> {
     let selection = Selection {
         include: args.checks.clone(),
         exclude: args.skip_checks.clone(),
@@ -66,7 +78,7 @@ pub fn run(args: &ScanArgs) -> Result<u8, UserError> {
         )));
     }
     let loaded = args.sources.load(args.quiet)?;
-    finish(args, &selection, loaded)
+    finish(args, &selection, loaded, workspace)
 }
 
 /// Checks and report for an already loaded snapshot.
@@ -74,25 +86,44 @@ fn finish(
     args: &ScanArgs,
     selection: &Selection,
     loaded: crate::sources::Loaded,
+    workspace: Option<&Path>,
 ) -> Result<u8, UserError> {
+    // Read the rules before scanning: a broken rules file stops the scan early.
+    let rules = if args.no_suppress {
+        None
+    } else {
+        super::suppress_cmd::rules_for_scan(args.rules.as_deref(), workspace)?
+    };
     let scan = checks::run(&loaded.snapshot, selection);
     let now = now_rfc3339();
-    let report = Report::new(&loaded.snapshot, &scan, &now);
+    let report = match &rules {
+        Some((set, origin)) => {
+            let ctx = SnapshotContext::new(&loaded.snapshot);
+            let eval = set.evaluate(&scan.findings, &ctx, OffsetDateTime::now_utc());
+            Report::with_suppressions(&loaded.snapshot, &scan, &now, set, &eval, origin)
+        }
+        None => Report::new(&loaded.snapshot, &scan, &now),
+    };
     let text = report::render(&report, args.format);
     output::emit(&text, args.output.output.as_deref())?;
     if !args.quiet {
-        eprintln!("docket: {}", summary_line(&scan));
+        if let Some(s) = &report.suppressions {
+            for w in super::suppress_cmd::rule_warnings(s) {
+                eprintln!("docket: warning: {w}");
+            }
+        }
+        eprintln!("docket: {}", summary_line(&report));
     }
     let failing = args
         .fail_on
-        .is_some_and(|min| scan.findings.iter().any(|f| f.severity >= min));
+        .is_some_and(|min| report.findings.iter().any(|f| f.finding.severity >= min));
     Ok(if failing { 1 } else { 0 })
 }
 
 /// `docket` with no subcommand: scan what was given; else whatever answers (the local
 /// Docker daemon, the current kube context); else the embedded demo, saying so.
-pub fn run_default(sources: &SourceArgs) -> Result<u8, UserError> {
-    let mut args = ScanArgs {
+pub fn run_default(sources: &SourceArgs, workspace: Option<&Path>) -> Result<u8, UserError> {
+    let args = ScanArgs {
         sources: sources.clone(),
         format: Format::Table,
         output: OutputArgs { output: None },
@@ -101,10 +132,19 @@ pub fn run_default(sources: &SourceArgs) -> Result<u8, UserError> {
         framework: Vec::new(),
         fail_on: None,
         quiet: false,
+        rules: None,
+        no_suppress: false,
     };
     if !sources.is_empty() {
-        return run(&args);
+        return run(&args, workspace);
     }
+    let loaded = load_auto(sources)?;
+    finish(&args, &Selection::default(), loaded, workspace)
+}
+
+/// What `docket` scans when given no source: the local Docker daemon and the current
+/// kube context, whichever answer; else the embedded demo, saying so on stderr.
+pub(super) fn load_auto(sources: &SourceArgs) -> Result<crate::sources::Loaded, UserError> {
     let mut loaded = crate::sources::Loaded::default();
     let mut unreachable = Vec::new();
     match super::inputs::live_docker(None, false) {
@@ -132,31 +172,35 @@ pub fn run_default(sources: &SourceArgs) -> Result<u8, UserError> {
              --docker`, `docket scan --kube` or `docket scan --from PATH`.",
             unreachable.join("\n  - ")
         );
-        args.sources.demo = true;
-        return run(&args);
+        let demo = SourceArgs {
+            demo: true,
+            ..sources.clone()
+        };
+        return demo.load(false);
     }
     for w in &loaded.warnings {
         eprintln!("docket: warning: {w}");
     }
-    finish(&args, &Selection::default(), loaded)
+    Ok(loaded)
 }
 
-fn summary_line(scan: &checks::ScanResult) -> String {
-    let count = |s: Severity| scan.findings.iter().filter(|f| f.severity == s).count();
-    let not_eval = scan
-        .results
-        .iter()
-        .filter(|r| matches!(r.outcome, checks::Outcome::NotEvaluated(_)))
-        .count();
+/// Active findings by severity, suppressed ones when rules were applied, and the checks
+/// that could not run.
+fn summary_line(report: &Report) -> String {
+    let t = &report.totals;
+    let suppressed = match &report.suppressions {
+        Some(s) => format!("; {} suppressed", s.findings.len()),
+        None => String::new(),
+    };
     format!(
-        "{} findings (critical {}, high {}, medium {}, low {}, info {}); {} checks not evaluated",
-        scan.findings.len(),
-        count(Severity::Critical),
-        count(Severity::High),
-        count(Severity::Medium),
-        count(Severity::Low),
-        count(Severity::Info),
-        not_eval
+        "{} findings (critical {}, high {}, medium {}, low {}, info {}){suppressed}; {} checks not evaluated",
+        t.findings,
+        t.severity(Severity::Critical),
+        t.severity(Severity::High),
+        t.severity(Severity::Medium),
+        t.severity(Severity::Low),
+        t.severity(Severity::Info),
+        t.checks.not_evaluated
     )
 }
 

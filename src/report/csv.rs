@@ -8,6 +8,11 @@
 //! - `manual`: a benchmark item needing host access (`check_id` = reference,
 //!   `message` = evidence to collect).
 //!
+//! Findings hidden by a suppression rule come after the active findings, one row each
+//! with their real severity and the last three columns filled: `suppressed_by` (the rule
+//! id), `suppression_reason` and `suppression_expires` (RFC 3339 or `never`). Those columns
+//! are empty on every other row, so "active findings" is `suppressed_by` empty.
+//!
 //! Cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or
 //! carriage return) get a leading `'`.
 
@@ -15,7 +20,7 @@ use super::{control_labels, evidence_line, outcome_reasons, Report};
 use crate::checks::Outcome;
 use crate::findings::Platform;
 
-pub const HEADER: [&str; 14] = [
+pub const HEADER: [&str; 17] = [
     "severity",
     "check_id",
     "title",
@@ -30,12 +35,20 @@ pub const HEADER: [&str; 14] = [
     "fingerprint",
     "refs",
     "controls",
+    "suppressed_by",
+    "suppression_reason",
+    "suppression_expires",
 ];
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     push_row(&mut out, &HEADER);
-    for rf in &report.findings {
+    let active = report.findings.iter().map(|rf| (rf, None));
+    let suppressed = report
+        .suppressed()
+        .iter()
+        .map(|s| (&s.finding, Some(s.rule)));
+    for (rf, rule) in active.chain(suppressed) {
         let f = rf.finding;
         let r = &f.resource;
         let platform = match r.platform {
@@ -45,6 +58,9 @@ pub fn render(report: &Report) -> String {
         let refs = rf.refs().join("; ");
         let controls = control_labels(rf.controls()).join("; ");
         let evidence = evidence_line(f);
+        let expires = rule
+            .map(super::suppressed::expires_text)
+            .unwrap_or_default();
         push_row(
             &mut out,
             &[
@@ -62,6 +78,9 @@ pub fn render(report: &Report) -> String {
                 &f.fingerprint,
                 &refs,
                 &controls,
+                rule.map_or("", |r| r.id.as_str()),
+                rule.map_or("", |r| r.reason.as_str()),
+                &expires,
             ],
         );
     }
@@ -146,12 +165,13 @@ pub fn render(report: &Report) -> String {
     out
 }
 
+/// One row; cells missing at the end (the suppression columns) are written empty.
 fn push_row(out: &mut String, cells: &[&str]) {
-    for (i, c) in cells.iter().enumerate() {
+    for i in 0..cells.len().max(HEADER.len()) {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&field(c));
+        out.push_str(&field(cells.get(i).copied().unwrap_or("")));
     }
     out.push_str("\r\n");
 }

@@ -1,6 +1,7 @@
 //! One self-contained HTML file: inline CSS, no script, no external URL. Summary first
 //! (severity bars, families, frameworks), then a table per severity, then a section per
-//! failing check (rationale, remediation, refs, controls), then not evaluated, coverage gaps
+//! failing check (rationale, remediation, refs, controls), the suppressed findings by rule
+//! (when rules were applied), then not evaluated, coverage gaps
 //! and manual checks. Everything that comes from data goes through [`escape_html`].
 //! Print-friendly: `<details open>` and a print stylesheet.
 
@@ -222,6 +223,8 @@ pub fn render(report: &Report) -> String {
         o.push_str("</ul>\n</details>\n");
     }
 
+    suppressed(&mut o, report);
+
     // Not evaluated.
     o.push_str("<h2>Not evaluated</h2>\n<p>These checks were selected but could not run: they did <strong>not</strong> pass.</p>\n");
     let ne: Vec<_> = report.not_evaluated().collect();
@@ -288,6 +291,51 @@ pub fn render(report: &Report) -> String {
     }
     o.push_str("</table>\n</body>\n</html>\n");
     o
+}
+
+/// Counts per rule, then each suppressed finding with its rule.
+fn suppressed(o: &mut String, report: &Report) {
+    let Some(s) = &report.suppressions else {
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "<h2>Suppressed</h2>\n<p>{} (not counted above).</p>",
+        escape_html(&s.line())
+    );
+    o.push_str("<table>\n<tr><th>Rule</th><th>Status</th><th class=\"num\">Suppressed</th><th class=\"num\">Matched</th><th>Expires</th><th>Author</th><th>Reason</th></tr>\n");
+    for u in &s.rules {
+        let _ = writeln!(
+            o,
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape_html(&u.rule.id),
+            u.status.label(),
+            u.suppressed,
+            u.matched,
+            escape_html(&super::suppressed::expires_text(u.rule)),
+            escape_html(u.rule.author.as_deref().unwrap_or("")),
+            escape_html(&u.rule.reason)
+        );
+    }
+    o.push_str("</table>\n");
+    if s.findings.is_empty() {
+        return;
+    }
+    o.push_str("<table>\n<tr><th>Check</th><th>Severity</th><th>Resource</th><th>Rule</th><th>Fingerprint</th></tr>\n");
+    for sf in &s.findings {
+        let f = sf.finding.finding;
+        let _ = writeln!(
+            o,
+            "<tr><td><code>{}</code> {}</td><td><span class=\"badge sev-{sev}\">{sev}</span></td><td>{}</td><td><code>{}</code></td><td><code class=\"fp\">{}</code></td></tr>",
+            escape_html(&f.check_id),
+            escape_html(&f.title),
+            escape_html(&f.resource.display()),
+            escape_html(&sf.rule.id),
+            escape_html(&f.fingerprint),
+            sev = f.severity
+        );
+    }
+    o.push_str("</table>\n");
 }
 
 fn reasons(rs: &[String]) -> String {

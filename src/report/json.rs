@@ -16,6 +16,7 @@
 //!     "checks": { "total": 90, "evaluated": 80, "partial": 2, "not_evaluated": 3,
 //!                 "not_applicable": 5, "disabled": 0 },
 //!     "coverage_gaps": 1, "manual_items": 18,
+//!     "suppressed": 2, "suppression_file": "/home/me/.config/docket/suppressions.toml",
 //!     "caveat": "Not evaluated is not passed: ..."
 //!   },
 //!   "findings": [{ "check_id", "severity", "title", "family", "resource": {platform, kind,
@@ -24,14 +25,23 @@
 //!                  "refs": [...], "controls": [{framework, id, title}], "remediation" }],
 //!   "checks": [{ "id", "title", "family", "severity", "outcome", "reasons": [...], "findings" }],
 //!   "coverage_gaps": [{ "kind", "label", "scope", "reason" }],
-//!   "manual": [{ "reference", "title", "evidence" }]
+//!   "manual": [{ "reference", "title", "evidence" }],
+//!   "suppressed": [{ ...every finding field..., "suppression": { "rule_id", "reason",
+//!                    "author", "expires" } }],
+//!   "suppression_rules": [{ "id", "checks", "scope", "reason", "author", "created",
+//!                           "expires", "status", "suppressed", "matched" }]
 //! }
 //! ```
+//! Suppressed findings are not in `findings` nor in any count of `summary` but
+//! `suppressed`; `suppression_file` is null and both lists are empty when no rules were
+//! applied. `status` is `active`, `expired` (hides nothing) or `unused` (matches nothing);
+//! times are RFC 3339, `expires` null for a rule that never expires.
 //! `outcome` is one of `evaluated`, `partial`, `not_evaluated`, `not_applicable`, `disabled`.
 //! `family` is null for a check id this version's catalog does not know.
 
 use serde_json::{json, Map, Value};
 
+use super::suppressed::{expires_text, RuleUsage, SuppressedFinding};
 use super::{family_key, outcome_key, resource_path, source_kind, Report, ReportFinding};
 use crate::checks::Control;
 
@@ -94,6 +104,8 @@ pub fn to_value(report: &Report) -> Value {
         },
         "coverage_gaps": report.coverage_gaps.len(),
         "manual_items": report.manual.len(),
+        "suppressed": report.suppressed().len(),
+        "suppression_file": report.suppressions.as_ref().map(|s| &s.origin),
         "caveat": report.caveat(),
     });
 
@@ -158,6 +170,44 @@ pub fn to_value(report: &Report) -> Value {
         "checks": checks,
         "coverage_gaps": gaps,
         "manual": manual,
+        "suppressed": report.suppressed().iter().map(suppressed).collect::<Vec<_>>(),
+        "suppression_rules": report
+            .suppressions
+            .as_ref()
+            .map_or_else(Vec::new, |s| s.rules.iter().map(rule_usage).collect()),
+    })
+}
+
+fn suppressed(s: &SuppressedFinding) -> Value {
+    let mut v = finding(&s.finding);
+    v["suppression"] = json!({
+        "rule_id": s.rule.id,
+        "reason": s.rule.reason,
+        "author": s.rule.author,
+        "expires": s.rule.expires.map(|_| expires_text(s.rule)),
+    });
+    v
+}
+
+fn rule_usage(u: &RuleUsage) -> Value {
+    let r = u.rule;
+    let time = |t: Option<time::OffsetDateTime>| {
+        t.and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+    };
+    json!({
+        "id": r.id,
+        "checks": r.checks,
+        "scope": r.scope,
+        "reason": r.reason,
+        "author": r.author,
+        "created": time(r.created),
+        "expires": time(r.expires),
+        "status": u.status.label(),
+        "suppressed": u.suppressed,
+        "matched": u.matched,
     })
 }
 

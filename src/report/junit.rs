@@ -3,7 +3,9 @@
 //! `<failure>` listing them; not evaluated, not applicable and disabled checks are
 //! `<skipped>` with the reason; a check that ran on partial data says so in `<system-out>`.
 //! Two more suites list the coverage gaps and the manual benchmark items as skipped cases,
-//! so CI shows them instead of a green run. Everything from data is XML-escaped.
+//! so CI shows them instead of a green run. Findings hidden by a suppression rule are not
+//! failures: a "Suppressed findings" suite lists each as a skipped case naming the rule,
+//! its reason and expiry. Everything from data is XML-escaped.
 
 use std::fmt::Write as _;
 
@@ -70,6 +72,30 @@ pub fn render(report: &Report) -> String {
                         failed: false,
                         skipped: true,
                     }
+                })
+                .collect(),
+        });
+    }
+    if !report.suppressed().is_empty() {
+        suites.push(Suite {
+            name: "Suppressed findings".into(),
+            cases: report
+                .suppressed()
+                .iter()
+                .map(|s| Case {
+                    classname: "suppressed".into(),
+                    name: format!(
+                        "{} {} ({})",
+                        s.finding.finding.check_id,
+                        s.finding.finding.resource.display(),
+                        s.finding.finding.fingerprint
+                    ),
+                    body: format!(
+                        "<skipped message=\"{}\"/>",
+                        xml(&super::suppressed::rule_note(s.rule))
+                    ),
+                    failed: false,
+                    skipped: true,
                 })
                 .collect(),
         });

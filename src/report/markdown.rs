@@ -1,5 +1,6 @@
 //! Markdown (GitHub-flavoured): a heading, the summary tables, framework posture, the
-//! findings grouped by severity, then what was not evaluated, coverage gaps and manual
+//! findings grouped by severity, the suppressed ones by rule (when rules were applied),
+//! then what was not evaluated, coverage gaps and manual
 //! checks. Text from data is escaped (`|`, backticks, Markdown punctuation, HTML); evidence
 //! goes in code spans whose fence is longer than any backtick run inside.
 
@@ -148,6 +149,8 @@ pub fn render(report: &Report) -> String {
         o.push('\n');
     }
 
+    suppressed(&mut o, report);
+
     // What was not evaluated.
     let _ = writeln!(o, "## Not evaluated\n");
     let _ = writeln!(
@@ -221,6 +224,54 @@ pub fn render(report: &Report) -> String {
         );
     }
     o
+}
+
+/// Counts per rule, then each suppressed finding with its rule.
+fn suppressed(o: &mut String, report: &Report) {
+    let Some(s) = &report.suppressions else {
+        return;
+    };
+    let _ = writeln!(o, "## Suppressed\n");
+    let _ = writeln!(o, "{} (not counted above).\n", text(&s.line()));
+    let _ = writeln!(
+        o,
+        "| Rule | Status | Suppressed | Matched | Expires | Author | Reason |\n|---|---|---:|---:|---|---|---|"
+    );
+    for u in &s.rules {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            code(&u.rule.id),
+            u.status.label(),
+            u.suppressed,
+            u.matched,
+            text(&super::suppressed::expires_text(u.rule)),
+            text(u.rule.author.as_deref().unwrap_or("")),
+            text(&u.rule.reason)
+        );
+    }
+    o.push('\n');
+    if s.findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "| Check | Severity | Resource | Rule | Fingerprint |\n|---|---|---|---|---|"
+    );
+    for sf in &s.findings {
+        let f = sf.finding.finding;
+        let _ = writeln!(
+            o,
+            "| {} {} | {} | {} | {} | {} |",
+            code(&f.check_id),
+            text(&f.title),
+            f.severity,
+            text(&f.resource.display()),
+            code(&sf.rule.id),
+            code(&f.fingerprint)
+        );
+    }
+    o.push('\n');
 }
 
 fn capitalize(s: &str) -> String {

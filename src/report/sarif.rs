@@ -14,11 +14,18 @@
 //! GitHub's limits are kept: at most [`MAX_RESULTS`] results per run (past that, results
 //! are aggregated per check and namespace or host, and the run says so), [`MAX_RULES`]
 //! rules, [`MAX_TAGS`] tags per rule, one location per result.
+//!
+//! Suppressed findings stay results, with SARIF's own `suppressions` (`kind: external`,
+//! `status: accepted`, the rule's reason as `justification`, its id and expiry as
+//! properties), so viewers show them as suppressed. They are left out, with a notification
+//! saying so, when the run is aggregated or they would pass the result limit. Expired and
+//! unused rules are tool execution notifications.
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use super::suppressed::{expires_text, RuleStatus, SuppressedFinding};
 use super::{outcome_reasons, resource_path, CheckRow, Report, ReportFinding};
 use crate::checks::{Outcome, Severity};
 use crate::findings::{fingerprint, Platform, ResourceRef};
@@ -89,6 +96,11 @@ pub fn to_value(report: &Report, max_results: usize) -> Value {
     let truncated = results.len() > max_results;
     let dropped = results.len().saturating_sub(max_results);
     results.truncate(max_results);
+    let suppressed = report.suppressed();
+    let list_suppressed = !aggregated && results.len() + suppressed.len() <= max_results;
+    if list_suppressed {
+        results.extend(suppressed.iter().map(|s| suppressed_result(s, &index)));
+    }
 
     // Checks that did not run, or ran on partial data.
     let mut config_notes: Vec<Value> = Vec::new();
@@ -133,6 +145,35 @@ pub fn to_value(report: &Report, max_results: usize) -> Value {
                 "{dropped} aggregated results over the limit of {max_results} were left out. Use the JSON or CSV report for every finding."
             )},
         }));
+    }
+    if !list_suppressed && !suppressed.is_empty() {
+        exec_notes.push(json!({
+            "descriptor": {"id": "docket/suppressed-omitted"},
+            "level": "note",
+            "message": {"text": format!(
+                "{} suppressed findings are not listed as results (the run is over the limit of {max_results} results). Use the JSON or CSV report for them.",
+                suppressed.len()
+            )},
+        }));
+    }
+    if let Some(s) = &report.suppressions {
+        for u in s.rules.iter().filter(|u| u.status != RuleStatus::Active) {
+            let what = match u.status {
+                RuleStatus::Expired => format!(
+                    "expired at {} and hides nothing; renew it or delete it",
+                    expires_text(u.rule)
+                ),
+                _ => "matches no finding of this scan; delete it if it is stale".to_string(),
+            };
+            exec_notes.push(json!({
+                "descriptor": {"id": format!("docket/suppression-{}", u.status.label())},
+                "level": if u.status == RuleStatus::Expired { "warning" } else { "note" },
+                "message": {"text": format!(
+                    "Suppression rule {} in {} {what}.",
+                    u.rule.id, s.origin
+                )},
+            }));
+        }
     }
     for g in &report.coverage_gaps {
         let scope = if g.scope.is_empty() {
@@ -179,6 +220,10 @@ pub fn to_value(report: &Report, max_results: usize) -> Value {
         "docket/manual": manual,
         "docket/caveat": report.caveat(),
     });
+    if let Some(s) = &report.suppressions {
+        run_props["docket/suppressed"] = json!(suppressed.len());
+        run_props["docket/suppressionFile"] = json!(s.origin);
+    }
     if truncated {
         run_props["docket/truncated"] = json!(true);
         run_props["docket/droppedResultCount"] = json!(dropped);
@@ -310,6 +355,25 @@ fn result(rf: &ReportFinding, index: &BTreeMap<&str, usize>) -> Value {
     if let Some(i) = index.get(f.check_id.as_str()) {
         r["ruleIndex"] = json!(i);
     }
+    r
+}
+
+/// A suppressed finding: its result with SARIF's native suppression.
+fn suppressed_result(s: &SuppressedFinding, index: &BTreeMap<&str, usize>) -> Value {
+    let mut r = result(&s.finding, index);
+    let mut props = json!({
+        "docket/ruleId": s.rule.id,
+        "docket/expires": expires_text(s.rule),
+    });
+    if let Some(author) = &s.rule.author {
+        props["docket/author"] = json!(author);
+    }
+    r["suppressions"] = json!([{
+        "kind": "external",
+        "status": "accepted",
+        "justification": s.rule.reason,
+        "properties": props,
+    }]);
     r
 }
 

@@ -1,6 +1,6 @@
 //! Plain text for a terminal: no colour codes, columns fitted to a width and truncated with
-//! an ellipsis. Summary first, then the findings in the order given, then what was not
-//! evaluated. Control characters from data (ANSI escapes included) are replaced, so a
+//! an ellipsis. Summary first, then the findings in the order given, then the suppressed
+//! ones (when rules were applied), then what was not evaluated. Control characters from data (ANSI escapes included) are replaced, so a
 //! container name cannot drive the terminal.
 
 use super::{evidence_line, plural, source_kind, Report};
@@ -107,6 +107,8 @@ pub fn render_width(report: &Report, width: usize) -> String {
         }
     }
 
+    suppressed(&mut out, width, report);
+
     // What was not evaluated.
     put(&mut out, width, "");
     put(
@@ -199,6 +201,48 @@ pub fn render_width(report: &Report, width: usize) -> String {
         put(&mut out, width, &format!("  {}  {}", m.reference, m.title));
     }
     out
+}
+
+/// The rules applied, with counts, then each suppressed finding and its rule.
+fn suppressed(out: &mut String, width: usize, report: &Report) {
+    let Some(s) = &report.suppressions else {
+        return;
+    };
+    put(out, width, "");
+    put(
+        out,
+        width,
+        &format!("Suppressed (not counted above): {}:", s.line()),
+    );
+    for u in &s.rules {
+        put(
+            out,
+            width,
+            &format!(
+                "  {} [{}] {} suppressed, {} matched, expires {}: {}",
+                u.rule.id,
+                u.status.label(),
+                u.suppressed,
+                u.matched,
+                super::suppressed::expires_text(u.rule),
+                u.rule.reason
+            ),
+        );
+    }
+    for sf in &s.findings {
+        let f = sf.finding.finding;
+        row(
+            out,
+            width,
+            &format!(
+                "  {}  {}  {}  by {}",
+                pad(f.severity.as_str(), 8),
+                pad(&f.check_id, 8),
+                f.resource.display(),
+                sf.rule.id
+            ),
+        );
+    }
 }
 
 /// Replace control characters (including ESC) so data cannot emit terminal sequences.

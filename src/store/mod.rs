@@ -3,6 +3,9 @@
 //! durable (temp file, fsync, rename, fsync of the directory), because losing or
 //! half-writing an operator's decisions is worse than failing loudly.
 
+mod rules_lock;
+pub mod rules_store;
 pub mod triage_store;
 
+pub use rules_store::{RulesStore, RulesStoreError};
 pub use triage_store::{StoreError, TriageStore};
