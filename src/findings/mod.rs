@@ -2,6 +2,7 @@
 //! fingerprint (same resource + same problem = same fingerprint, across rescans, restarts
 //! and input order).
 
+pub mod diff;
 pub mod suppress;
 pub mod suppress_import;
 pub mod triage;

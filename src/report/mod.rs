@@ -15,7 +15,11 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod session;
+pub mod suppressed;
 pub mod table;
+
+use std::collections::BTreeMap;
 
 use crate::checks::manual::{ManualItem, MANUAL};
 use crate::checks::{self, Check, CheckResult, Family, Framework, Outcome, ScanResult, Severity};
@@ -295,28 +299,52 @@ pub struct Report<'a> {
     pub checks: Vec<CheckRow<'a>>,
     pub coverage_gaps: Vec<&'a CoverageEntry>,
     pub manual: &'static [ManualItem],
+    /// The suppression rules applied ([`Report::with_suppressions`]); `None` when none
+    /// were (no rules file, or `--no-suppress`).
+    pub suppressions: Option<suppressed::Suppressions<'a>>,
 }
 
 impl<'a> Report<'a> {
     pub fn new(snapshot: &'a Snapshot, scan: &'a ScanResult, generated_at: &str) -> Self {
+        Report::build(snapshot, scan, generated_at, &|_| false)
+    }
+
+    /// The report of the findings `hidden` does not hide: they are left out of the
+    /// findings, the check rows' counts and the totals.
+    fn build(
+        snapshot: &'a Snapshot,
+        scan: &'a ScanResult,
+        generated_at: &str,
+        hidden: &dyn Fn(&Finding) -> bool,
+    ) -> Self {
+        let mut hidden_per_check: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in scan.findings.iter().filter(|f| hidden(f)) {
+            *hidden_per_check.entry(f.check_id.as_str()).or_default() += 1;
+        }
+        let hidden_of = |id: &str| hidden_per_check.get(id).copied().unwrap_or(0);
         let findings: Vec<ReportFinding<'a>> = scan
             .findings
             .iter()
+            .filter(|f| !hidden(f))
             .map(|f| ReportFinding {
                 finding: f,
                 check: checks::find(&f.check_id),
             })
             .collect();
 
-        let mut rows: Vec<CheckRow<'a>> = scan.results.iter().map(|r| row(r, scan)).collect();
+        let mut rows: Vec<CheckRow<'a>> = scan
+            .results
+            .iter()
+            .map(|r| row(r, scan, hidden_of(&r.check_id)))
+            .collect();
         // A finding of a check the results do not mention still gets a row (and a SARIF rule).
-        for f in &scan.findings {
+        for f in scan.findings.iter().filter(|f| !hidden(f)) {
             if !rows.iter().any(|r| r.id == f.check_id) {
                 rows.push(CheckRow {
                     id: &f.check_id,
                     check: checks::find(&f.check_id),
                     outcome: &Outcome::Evaluated,
-                    findings: count_findings(scan, &f.check_id),
+                    findings: count_findings(scan, &f.check_id) - hidden_of(&f.check_id),
                     fallback_title: Some(&f.title),
                     fallback_severity: f.severity,
                 });
@@ -336,6 +364,7 @@ impl<'a> Report<'a> {
             checks: rows,
             coverage_gaps: snapshot.coverage.gaps().collect(),
             manual: MANUAL,
+            suppressions: None,
         }
     }
 
@@ -378,8 +407,12 @@ impl<'a> Report<'a> {
             .map(|(s, n)| format!("{s} {n}"))
             .collect();
         let c = &t.checks;
+        let suppressed = match &self.suppressions {
+            Some(s) => format!("; {} suppressed", s.findings.len()),
+            None => String::new(),
+        };
         format!(
-            "{} finding{} ({}); {} checks: {} evaluated, {} partial, {} not evaluated, {} not applicable, {} disabled; {} coverage gap{}; {} manual item{}",
+            "{} finding{} ({}){suppressed}; {} checks: {} evaluated, {} partial, {} not evaluated, {} not applicable, {} disabled; {} coverage gap{}; {} manual item{}",
             t.findings,
             plural(t.findings),
             sev.join(", "),
@@ -411,13 +444,17 @@ impl<'a> Report<'a> {
     }
 }
 
-fn row<'a>(r: &'a CheckResult, scan: &'a ScanResult) -> CheckRow<'a> {
+/// The row of one check; `hidden` of its findings are suppressed and not counted.
+fn row<'a>(r: &'a CheckResult, scan: &'a ScanResult, hidden: usize) -> CheckRow<'a> {
     let first = scan.findings.iter().find(|f| f.check_id == r.check_id);
     CheckRow {
         id: &r.check_id,
         check: checks::find(&r.check_id),
         outcome: &r.outcome,
-        findings: r.findings.max(count_findings(scan, &r.check_id)),
+        findings: r
+            .findings
+            .max(count_findings(scan, &r.check_id))
+            .saturating_sub(hidden),
         fallback_title: first.map(|f| f.title.as_str()),
         fallback_severity: first.map_or(Severity::Info, |f| f.severity),
     }

@@ -16,6 +16,7 @@
 //! [`event::Event::summary`] are pure.
 
 pub mod event;
+pub mod read;
 pub mod verify;
 pub mod writer;
 
