@@ -7,6 +7,7 @@
 //! Docker Engine and Kubernetes APIs, so live sources can feed `serde_json::to_value(obj)`
 //! through the same code and get the same snapshot (and so the same finding fingerprints).
 
+pub mod apply;
 pub mod demo;
 pub mod docker_json;
 pub mod docker_live;

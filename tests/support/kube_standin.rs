@@ -12,7 +12,10 @@
 //! The server runs on its own thread with its own tokio runtime, so it serves sync tests
 //! (which spawn the `docket` binary) and async tests alike. It is not a Kubernetes
 //! implementation: watches and label/field selectors are refused with a 400 that names the
-//! stand-in (rather than silently ignored), and only GET is served.
+//! stand-in (rather than silently ignored). Besides GET, the write requests Docket's apply
+//! path sends are served (`kube_standin_write.rs`): PATCH (strategic merge or JSON merge
+//! patch) and POST of one object, with `dryRun=All`, `fieldManager`, 404/409/415/422 as a
+//! real server answers them; written objects are stored and served by later GETs.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -27,6 +30,8 @@ use tokio::net::{TcpListener, TcpStream};
 
 #[path = "kube_fixtures.rs"]
 pub mod fixtures;
+#[path = "kube_standin_write.rs"]
+mod write;
 /// Re-exported because most tests want it; not every test crate does.
 #[allow(unused_imports)]
 pub use fixtures::small_cluster;
@@ -105,6 +110,12 @@ pub struct Faults {
     pub drop_connection: Vec<(String, usize)>,
     /// When set, requests without `Authorization: Bearer <token>` get 401.
     pub require_token: Option<String>,
+    /// (verb, plural) answering 403 for that verb only, e.g. ("patch", "deployments"):
+    /// reads still work, as for a read-only service account.
+    pub forbidden_verbs: Vec<(String, String)>,
+    /// Plurals whose writes (PATCH, POST, dry runs included) get 422 Invalid, as when
+    /// validation or an admission webhook rejects the object.
+    pub invalid_writes: Vec<String>,
 }
 
 /// One request the stand-in received.
@@ -120,6 +131,10 @@ pub struct RequestRecord {
     pub authorization: Option<String>,
     /// The status answered; 0 when the connection was dropped (or no answer yet).
     pub status: u16,
+    /// The Content-Type header ("" when absent).
+    pub content_type: String,
+    /// The request body as text ("" for GETs).
+    pub body: String,
 }
 
 impl RequestRecord {
@@ -222,7 +237,8 @@ impl Drop for StandIn {
 
 /// State shared by every connection of one stand-in.
 struct Shared {
-    store: Store,
+    /// Behind a lock because PATCH and POST change it.
+    store: std::sync::RwLock<Store>,
     faults: Faults,
     counters: Mutex<FaultCounters>,
     log: Mutex<Vec<RequestRecord>>,
@@ -232,7 +248,7 @@ struct Shared {
 impl Shared {
     fn new(cluster: &Cluster, faults: Faults, addr: SocketAddr) -> Shared {
         Shared {
-            store: Store::build(cluster),
+            store: std::sync::RwLock::new(Store::build(cluster)),
             counters: Mutex::new(FaultCounters::new(&faults)),
             faults,
             log: Mutex::new(Vec::new()),
@@ -250,6 +266,8 @@ impl Shared {
             accept: req.accept.clone(),
             authorization: req.authorization.clone(),
             status: 0,
+            content_type: req.content_type.clone(),
+            body: String::from_utf8_lossy(&req.body).into_owned(),
         });
         log.len() - 1
     }
@@ -503,6 +521,8 @@ struct Request {
     authorization: Option<String>,
     close: bool,
     content_length: usize,
+    content_type: String,
+    body: Vec<u8>,
 }
 
 impl Request {
@@ -567,7 +587,7 @@ async fn accept_loop(
 async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
     let mut buf = Vec::new();
     while let Some(head) = read_head(&mut stream, &mut buf).await {
-        let req = match parse_head(&head) {
+        let mut req = match parse_head(&head) {
             Ok(req) => req,
             Err(message) => {
                 let resp = status_response(400, "BadRequest", &message, None);
@@ -575,8 +595,9 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
                 return;
             }
         };
-        if !discard_body(&mut stream, &mut buf, req.content_length).await {
-            return;
+        match read_body(&mut stream, &mut buf, req.content_length).await {
+            Some(body) => req.body = body,
+            None => return,
         }
         let index = shared.record(&req);
         let outcome = respond(&shared, &req).await;
@@ -609,18 +630,19 @@ async fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Vec<u8>>
     }
 }
 
-/// Skips a request body (GETs have none, but a client may send one).
-async fn discard_body(stream: &mut TcpStream, buf: &mut Vec<u8>, mut len: usize) -> bool {
+/// Reads a request body of `len` bytes (PATCH and POST carry one; GETs have none).
+async fn read_body(stream: &mut TcpStream, buf: &mut Vec<u8>, mut len: usize) -> Option<Vec<u8>> {
     let mut chunk = [0u8; 8192];
+    let mut body = Vec::with_capacity(len.min(1 << 20));
     loop {
         let have = len.min(buf.len());
-        buf.drain(..have);
+        body.extend(buf.drain(..have));
         len -= have;
         if len == 0 {
-            return true;
+            return Some(body);
         }
         match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return false,
+            Ok(0) | Err(_) => return None,
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
     }
@@ -646,6 +668,8 @@ fn parse_head(head: &[u8]) -> Result<Request, String> {
         authorization: None,
         close: version == "HTTP/1.0",
         content_length: 0,
+        content_type: String::new(),
+        body: Vec::new(),
     };
     for line in lines.filter(|l| !l.is_empty()) {
         apply_header(&mut req, line)?;
@@ -662,6 +686,7 @@ fn apply_header(req: &mut Request, line: &str) -> Result<(), String> {
         "accept" if req.accept.is_empty() => req.accept = value.to_string(),
         "accept" => req.accept = format!("{}, {value}", req.accept),
         "authorization" => req.authorization = Some(value.to_string()),
+        "content-type" => req.content_type = value.to_string(),
         "connection" => {
             let has = |t: &str| value.split(',').any(|v| v.trim().eq_ignore_ascii_case(t));
             req.close = has("close") || (req.close && !has("keep-alive"));
@@ -746,6 +771,10 @@ fn reason_phrase(status: u16) -> &'static str {
         410 => "Gone",
         429 => "Too Many Requests",
         503 => "Service Unavailable",
+        201 => "Created",
+        409 => "Conflict",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
         _ => "Unknown",
     }
 }
@@ -818,11 +847,13 @@ async fn respond(shared: &Shared, req: &Request) -> Outcome {
             return Outcome::Respond(status_response(401, "Unauthorized", "Unauthorized", None));
         }
     }
-    if req.method != "GET" {
+    let routed = route(&req.path);
+    let writable = write::is_write(&req.method) && matches!(routed, Route::Resource(_));
+    if req.method != "GET" && !writable {
         let message = "the server does not allow this method on the requested resource";
         return Outcome::Respond(status_response(405, "MethodNotAllowed", message, None));
     }
-    let resp = match route(&req.path) {
+    let resp = match routed {
         Route::Version => Response::ok(version_json().to_string()),
         Route::CoreVersions => Response::ok(core_versions_json(shared.addr).to_string()),
         Route::Groups => Response::ok(group_list_json(&shared.faults).to_string()),
@@ -845,9 +876,13 @@ async fn resource(shared: &Shared, req: &Request, rr: &ResourceRequest) -> Outco
     if let Some(outcome) = inject_fault(shared, req, rr) {
         return outcome;
     }
+    if req.method != "GET" {
+        return Outcome::Respond(write::write(shared, req, rr));
+    }
+    let store = shared.store.read().unwrap_or_else(|e| e.into_inner());
     let resp = match &rr.name {
-        Some(name) => get_object(&shared.store, req, rr, name),
-        None => list(&shared.store, req, rr),
+        Some(name) => get_object(&store, req, rr, name),
+        None => list(&store, req, rr),
     };
     Outcome::Respond(resp.unwrap_or_else(|e| e))
 }
@@ -861,8 +896,8 @@ fn inject_fault(shared: &Shared, req: &Request, rr: &ResourceRequest) -> Option<
     }
     let resp = if f.missing.iter().any(|p| p == plural) {
         not_found_path()
-    } else if is_forbidden(f, rr) {
-        forbidden(rr)
+    } else if is_forbidden(f, req, rr) {
+        forbidden(rr, write::verb(req, rr))
     } else if take(&mut counters.throttles, plural) {
         too_many_requests(f.retry_after_secs)
     } else if take(&mut counters.unavailable, plural) {
@@ -879,9 +914,13 @@ fn inject_fault(shared: &Shared, req: &Request, rr: &ResourceRequest) -> Option<
     Some(Outcome::Respond(resp))
 }
 
-fn is_forbidden(f: &Faults, rr: &ResourceRequest) -> bool {
+fn is_forbidden(f: &Faults, req: &Request, rr: &ResourceRequest) -> bool {
     let plural = rr.ty.plural;
+    let verb = write::verb(req, rr);
     f.forbidden.iter().any(|p| p == plural)
+        || f.forbidden_verbs
+            .iter()
+            .any(|(v, p)| v == verb && p == plural)
         || f.forbidden_in_namespace
             .iter()
             .any(|(p, ns)| p == plural && Some(ns) == rr.namespace.as_ref())
@@ -1200,11 +1239,12 @@ fn qualified(ty: &ResourceType) -> String {
     }
 }
 
-fn forbidden(rr: &ResourceRequest) -> Response {
+/// 403 for `verb` (get, list, patch, create) on the requested resource.
+fn forbidden(rr: &ResourceRequest, verb: &str) -> Response {
     let ty = rr.ty;
-    let (verb, subject) = match &rr.name {
-        Some(name) => ("get", format!("{} \"{name}\"", qualified(ty))),
-        None => ("list", qualified(ty)),
+    let subject = match &rr.name {
+        Some(name) => format!("{} \"{name}\"", qualified(ty)),
+        None => qualified(ty),
     };
     let scope = match &rr.namespace {
         Some(ns) => format!("in the namespace \"{ns}\""),

@@ -48,7 +48,7 @@ impl Ctx<'_> {
     }
 }
 
-fn connect(endpoint: &Endpoint) -> Result<Docker, String> {
+pub(crate) fn connect(endpoint: &Endpoint) -> Result<Docker, String> {
     let host = endpoint.host.as_str();
     let result = if host.starts_with("unix://") || host.starts_with('/') {
         Docker::connect_with_unix(host, REQUEST_TIMEOUT_SECS, API_DEFAULT_VERSION)

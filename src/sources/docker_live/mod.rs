@@ -9,5 +9,7 @@
 mod collect;
 pub mod endpoint;
 
+/// The bollard client for an endpoint, shared with the apply path (`sources::apply`).
+pub(crate) use collect::connect;
 pub use collect::{collect, LiveDocker};
 pub use endpoint::{resolve, Endpoint};
