@@ -4,12 +4,17 @@
 mod checks_cmd;
 mod config_cmd;
 mod demo_cmd;
+mod diff_cmd;
 mod inputs;
 mod live_kube;
 mod log_cmd;
 mod output;
+mod remediate_cmd;
 mod scan;
 mod snapshot_cmd;
+mod suppress_add_cmd;
+mod suppress_cmd;
+mod suppress_import_cmd;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -34,6 +39,11 @@ pub struct Cli {
     /// arrive) in DIR instead of the data dir, e.g. one directory per client.
     #[arg(long, value_name = "DIR", global = true)]
     pub workspace: Option<PathBuf>,
+    /// Let the workbench apply remediations (Kubernetes patches after a server-side dry run,
+    /// Docker pause/stop), each after a confirmation that names the object and recorded in
+    /// the session log. Without it Docket changes nothing.
+    #[arg(long)]
+    pub allow_changes: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,6 +66,17 @@ pub enum Command {
     /// The synthetic cluster generator (`docket demo generate --pods 150000 -o big.json`).
     #[command(subcommand)]
     Demo(demo_cmd::DemoCmd),
+    /// New, resolved and unchanged findings between two inputs (snapshots, `scan -f json`
+    /// reports or session JSON exports), by fingerprint.
+    Diff(diff_cmd::DiffArgs),
+    /// Suppression rules (accepted risks with a reason and an optional expiry): list them
+    /// with their matches, add one, import Trivy / kubescape ignore files, check the file.
+    #[command(subcommand)]
+    Suppress(suppress_cmd::SuppressCmd),
+    /// Print a finding's remediation plan, or apply it (Docker containment, Kubernetes
+    /// patch after a server-side dry run) with --allow-changes and a confirmation.
+    #[command(subcommand)]
+    Remediate(remediate_cmd::RemediateCmd),
 }
 
 /// Options shared by every report-writing command.
@@ -97,16 +118,21 @@ fn interactive() -> bool {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Scan(args)) => scan::run(&args),
+        Some(Command::Scan(args)) => scan::run(&args, cli.workspace.as_deref()),
         Some(Command::Checks(cmd)) => checks_cmd::run(&cmd),
         Some(Command::Snapshot(cmd)) => snapshot_cmd::run(&cmd),
         Some(Command::Demo(cmd)) => demo_cmd::run(&cmd),
+        Some(Command::Diff(args)) => diff_cmd::run(&args),
         Some(Command::Config(cmd)) => config_cmd::run(&cmd),
         Some(Command::Log(cmd)) => log_cmd::run(&cmd),
-        None if interactive() => crate::tui::launch(cli.sources.plan(), cli.workspace.clone())
-            .map(|_| 0)
-            .map_err(UserError::usage),
-        None => scan::run_default(&cli.sources),
+        Some(Command::Suppress(cmd)) => suppress_cmd::run(&cmd, cli.workspace.as_deref()),
+        Some(Command::Remediate(cmd)) => remediate_cmd::run(&cmd, cli.workspace.as_deref()),
+        None if interactive() => {
+            crate::tui::launch(cli.sources.plan(), cli.workspace.clone(), cli.allow_changes)
+                .map(|_| 0)
+                .map_err(UserError::usage)
+        }
+        None => scan::run_default(&cli.sources, cli.workspace.as_deref()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -256,7 +256,9 @@ fn required_reason(reason: &str, state: &'static str) -> Result<String, TriageEr
 }
 
 /// Check a state a person asked for and normalise it (trimmed reason, expiry in UTC).
-fn validated(new: TriageState, now: OffsetDateTime) -> Result<TriageState, TriageError> {
+/// Check a state a person asks for (reason, expiry in the future, not fixed) without
+/// applying it: forms use it to keep a dialog open on input errors.
+pub fn validated(new: TriageState, now: OffsetDateTime) -> Result<TriageState, TriageError> {
     match new {
         TriageState::Fixed { .. } => Err(TriageError::FixedByHand),
         TriageState::FalsePositive { reason } => Ok(TriageState::FalsePositive {

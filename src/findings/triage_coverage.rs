@@ -87,7 +87,13 @@ impl<'a> ScanCoverage<'a> {
     /// the whole cluster), and the reads were not limited to other namespaces (`-n other`).
     fn namespace_read(&self, kind: crate::model::DataKind, ns: &str) -> bool {
         let mut collected = Vec::new();
-        for e in self.snapshot.coverage.entries.iter().filter(|e| e.kind == kind) {
+        for e in self
+            .snapshot
+            .coverage
+            .entries
+            .iter()
+            .filter(|e| e.kind == kind)
+        {
             match e.status {
                 CoverageStatus::Missing if e.scope == ns || e.scope == "cluster" => return false,
                 CoverageStatus::Missing => {}
@@ -96,8 +102,8 @@ impl<'a> ScanCoverage<'a> {
         }
         // Scopes are a namespace name for a namespace-restricted read, else "cluster" or a
         // file path. Reads that were all namespace-restricted must include this namespace.
-        let only_namespaces = !collected.is_empty()
-            && collected.iter().all(|s| self.namespaces.contains(s));
+        let only_namespaces =
+            !collected.is_empty() && collected.iter().all(|s| self.namespaces.contains(s));
         !only_namespaces || collected.contains(&ns)
     }
 }
@@ -253,7 +259,8 @@ mod tests {
             name: "web-01".into(),
             ..DockerHost::default()
         });
-        snap.coverage.collected(DataKind::DockerContainers, "web-01");
+        snap.coverage
+            .collected(DataKind::DockerContainers, "web-01");
         let scan = scan(id, Outcome::Evaluated);
         let none = BTreeSet::new();
         let cov = ScanCoverage::new(&snap, &scan, &none);

@@ -46,6 +46,28 @@ pub enum Action {
     Inventory,
     Findings,
     Checks,
+    /// Triage: acknowledge / in progress / reopen the selected or marked findings.
+    Acknowledge,
+    InProgress,
+    Reopen,
+    /// Triage forms: accept the risk (reason and expiry), false positive (reason), a
+    /// note, the owner.
+    RiskAccept,
+    FalsePositive,
+    Note,
+    Owner,
+    /// Write a suppression rule from the selected finding (narrow scope, pre-filled).
+    Suppress,
+    /// Show or hide suppressed findings.
+    ToggleSuppressed,
+    /// Apply the finding's remediation (needs `--allow-changes`; confirms first).
+    Apply,
+    /// Edit / delete the selected suppression rule.
+    Edit,
+    Delete,
+    /// The suppression rules and the session log views.
+    Rules,
+    Log,
 }
 
 /// Where a key is resolved: the focused part of the screen. `Global` applies everywhere
@@ -60,6 +82,10 @@ pub enum Layer {
     Detail,
     Overview,
     Help,
+    /// The suppression rules list.
+    Rules,
+    /// The session log view.
+    Log,
     /// The `:` command line (text input; only non-character keys are bound).
     Palette,
     /// The `/` filter line (text input; only non-character keys are bound).
@@ -68,7 +94,7 @@ pub enum Layer {
 
 impl Action {
     /// Every action, for completion and validation messages.
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 43] = [
         Action::Quit,
         Action::Back,
         Action::Up,
@@ -98,5 +124,19 @@ impl Action {
         Action::Inventory,
         Action::Findings,
         Action::Checks,
+        Action::Acknowledge,
+        Action::InProgress,
+        Action::Reopen,
+        Action::RiskAccept,
+        Action::FalsePositive,
+        Action::Note,
+        Action::Owner,
+        Action::Suppress,
+        Action::ToggleSuppressed,
+        Action::Apply,
+        Action::Edit,
+        Action::Delete,
+        Action::Rules,
+        Action::Log,
     ];
 }

@@ -35,7 +35,7 @@ const KEY_HINT: &str = "write one character (\"q\", \"G\", \"?\") or a named key
 const BINDING_HINT: &str = "write \"KEY\" = { action = \"ACTION\", desc = \"what it does\" }";
 
 /// Every layer, in the order the keymap stores them.
-const LAYERS: [Layer; 7] = [
+const LAYERS: [Layer; 9] = [
     Layer::Global,
     Layer::Table,
     Layer::Detail,
@@ -43,6 +43,8 @@ const LAYERS: [Layer; 7] = [
     Layer::Help,
     Layer::Palette,
     Layer::Filter,
+    Layer::Rules,
+    Layer::Log,
 ];
 
 /// Where a layer lives in [`LAYERS`]. Exhaustive on purpose: a new `Layer` variant does not
@@ -56,6 +58,8 @@ fn slot(layer: Layer) -> usize {
         Layer::Help => 4,
         Layer::Palette => 5,
         Layer::Filter => 6,
+        Layer::Rules => 7,
+        Layer::Log => 8,
     }
 }
 
@@ -835,7 +839,7 @@ mod tests {
         assert_eq!(k.resolve(Layer::Table, &ch('q')), Some(Action::Quit));
         // Global keys reach layers that do not bind them.
         assert_eq!(k.resolve(Layer::Detail, &ch('3')), Some(Action::Findings));
-        assert_eq!(k.resolve(Layer::Table, &ch('x')), None);
+        assert_eq!(k.resolve(Layer::Table, &ch('Z')), None);
     }
 
     #[test]
@@ -915,12 +919,12 @@ mod tests {
 
     #[test]
     fn overrides_replace_in_place_append_and_unbind() {
-        let user = "[table]\n\"j\" = { action = \"page_down\" }\n\"x\" = { action = \"mark\", desc = \"pick\" }\n\"space\" = { action = \"unbind\" }\n\"shift-o\" = { action = \"sort_reverse\" }\n[global]\n\"q\" = { action = \"unbind\" }\n";
+        let user = "[table]\n\"j\" = { action = \"page_down\" }\n\"Z\" = { action = \"mark\", desc = \"pick\" }\n\"space\" = { action = \"unbind\" }\n\"shift-o\" = { action = \"sort_reverse\" }\n[global]\n\"q\" = { action = \"unbind\" }\n";
         let defaults = Keymap::defaults();
         let k = defaults.clone().with_overrides(user, "user.toml").unwrap();
         let t = Layer::Table;
         assert_eq!(k.resolve(t, &ch('j')), Some(Action::PageDown));
-        assert_eq!(k.resolve(t, &ch('x')), Some(Action::Mark));
+        assert_eq!(k.resolve(t, &ch('Z')), Some(Action::Mark));
         assert_eq!(k.resolve(t, &ch(' ')), None);
         assert_eq!(k.resolve(Layer::Global, &ch('q')), None);
         assert_eq!(
@@ -937,7 +941,7 @@ mod tests {
         // both, was unbound).
         let j = pos("j").unwrap();
         assert_eq!(table[j + 1].0, "k", "replaced bindings keep their place");
-        assert_eq!(pos("x"), Some(table.len() - 1), "new bindings are appended");
+        assert_eq!(pos("Z"), Some(table.len() - 1), "new bindings are appended");
         assert_eq!(
             table[pos("j").unwrap()].2,
             "page down",
@@ -947,7 +951,7 @@ mod tests {
         let o = &table[pos("shift-o").unwrap()];
         assert_eq!((o.1, o.2.as_str()), (Action::SortReverse, "reverse sort"));
         assert_eq!(pos("O"), None);
-        assert_eq!(table[pos("x").unwrap()].2, "pick");
+        assert_eq!(table[pos("Z").unwrap()].2, "pick");
         assert_eq!(table.len(), defaults.bindings(t).len());
     }
 

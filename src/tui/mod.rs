@@ -6,10 +6,12 @@
 
 pub mod action;
 pub mod app;
+pub mod apply_task;
 pub mod config;
 pub mod keymap;
 pub mod log;
 pub mod msg;
+pub mod persist;
 pub mod query;
 pub mod rows;
 pub mod run;
@@ -25,7 +27,11 @@ use theme::Theme;
 
 /// Load the configuration (errors name the file and line, before the terminal is touched)
 /// and run the workbench on `plan`.
-pub fn launch(plan: SourcePlan, workspace: Option<std::path::PathBuf>) -> Result<(), String> {
+pub fn launch(
+    plan: SourcePlan,
+    workspace: Option<std::path::PathBuf>,
+    allow_changes: bool,
+) -> Result<(), String> {
     let started = std::time::Instant::now();
     let paths = Paths::discover();
     let settings = Settings::load(&paths).map_err(|e| e.to_string())?;
@@ -33,6 +39,9 @@ pub fn launch(plan: SourcePlan, workspace: Option<std::path::PathBuf>) -> Result
     let no_color = theme::no_color_requested(&|k| std::env::var(k).ok());
     let theme =
         Theme::load(&paths, settings.theme.as_deref(), no_color).map_err(|e| e.to_string())?;
+    // Triage and rules before the terminal: a damaged file or a held lock is an ordinary
+    // error naming the file.
+    let state = persist::WorkState::load(workspace.as_deref(), &paths)?;
     let log = log::Log::open(&paths.log_file());
     for w in &paths.warnings {
         log.line(w);
@@ -48,5 +57,7 @@ pub fn launch(plan: SourcePlan, workspace: Option<std::path::PathBuf>) -> Result
             .join("exports"),
         session_dir: workspace.unwrap_or(paths.data_dir.clone()),
         started,
+        state,
+        allow_changes,
     })
 }

@@ -118,6 +118,10 @@ pub enum Msg {
     },
     /// An effect finished (an export was written, ...): a line for the flash bar.
     Done(Result<String, String>),
+    /// The session log was read back for the log view.
+    Log(LogView),
+    /// A step of a remediation apply.
+    Apply(ApplyStep),
 }
 
 #[derive(Debug, Clone)]
@@ -134,5 +138,63 @@ pub enum Effect {
     },
     /// Append an event to the session log (fsynced before anything else happens).
     Record(crate::session::Event),
+    /// Save the triage book (atomically) to the triage store.
+    SaveTriage(Box<crate::findings::triage::TriageBook>),
+    /// Save the suppression rules (atomically) to the rules file.
+    SaveRules(Box<crate::findings::suppress::RuleSet>),
+    /// Read the session log back (and verify its chain) for the log view.
+    ReadLog,
+    /// Export the session: record the export, then write the file naming the log's head.
+    ExportSession {
+        format: crate::report::session::SessionFormat,
+        path: PathBuf,
+    },
+    /// Dry-run, apply and verify a remediation change, reporting each step.
+    Apply(Box<ApplyRequest>),
     Quit,
+}
+
+/// A confirmed remediation the runtime should carry out.
+#[derive(Debug, Clone)]
+pub struct ApplyRequest {
+    pub finding: crate::findings::Finding,
+    pub plan: crate::remediate::Plan,
+}
+
+/// The session log as the log view shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogView {
+    pub path: String,
+    /// One line per entry: `seq`, time, kind, summary.
+    pub lines: Vec<LogLine>,
+    /// "chain intact: 42 lines, head 3f2a..." or the first bad line.
+    pub status: String,
+    pub intact: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub seq: u64,
+    pub at: String,
+    pub kind: String,
+    pub summary: String,
+}
+
+/// One step of an apply, reported back to the app (which records it in the session log).
+#[derive(Debug, Clone)]
+pub struct ApplyStep {
+    pub fingerprint: String,
+    pub target: String,
+    pub plan_digest: String,
+    pub stage: ApplyStage,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyStage {
+    DryRun,
+    Applied,
+    Verified,
+    NotVerified,
+    Failed,
 }

@@ -34,6 +34,10 @@ pub struct Setup {
     pub session_dir: PathBuf,
     /// When `docket` started, for the "first frame after N ms" log line.
     pub started: std::time::Instant,
+    /// Triage and suppression rules, loaded, with their stores.
+    pub state: super::persist::WorkState,
+    /// `--allow-changes`: remediations may be applied after confirmation.
+    pub allow_changes: bool,
 }
 
 /// Run the workbench until the operator quits. The terminal is restored on every path out,
@@ -79,10 +83,18 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, setup: Setup) -> Re
         export_dir,
         session_dir,
         started,
+        state,
+        allow_changes,
     } = setup;
-    let (mut session, problem) = super::session::Session::start(&session_dir, &plan, &log);
+    let (session, problem) =
+        super::session::Session::start(&session_dir, &plan, &log, !allow_changes);
     let mut first_frame = true;
     let mut app = App::new(export_dir);
+    app.triage = state.book.clone();
+    app.rules = state.rules.clone();
+    app.rules_path = Some(state.rules_store.path().to_path_buf());
+    app.operator = super::session::operator();
+    app.allow_changes = allow_changes;
     if let Some(p) = problem {
         app.error(p);
     }
@@ -92,26 +104,25 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, setup: Setup) -> Re
     let (tx, mut rx) = mpsc::channel::<Msg>(1024);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
-    let mut scan_task: Option<JoinHandle<()>> = None;
     let mut last_frame = Instant::now() - FRAME;
     log.line("session start");
+    let mut rt = Runtime {
+        plan,
+        tx,
+        scan_task: None,
+        log,
+        session,
+        state,
+    };
     let mut effects = app.start();
     loop {
         for effect in effects.drain(..) {
-            if perform(
-                effect,
-                &mut app,
-                &plan,
-                &tx,
-                &mut scan_task,
-                &log,
-                &mut session,
-            ) {
-                log.line("session end");
-                if let Err(e) = session.end() {
-                    log.line(&e);
+            if perform(effect, &mut app, &mut rt) {
+                rt.log.line("session end");
+                if let Err(e) = rt.session.end() {
+                    rt.log.line(&e);
                 }
-                if let Some(t) = scan_task.take() {
+                if let Some(t) = rt.scan_task.take() {
                     t.abort();
                 }
                 return Ok(());
@@ -125,7 +136,7 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, setup: Setup) -> Re
             last_frame = Instant::now();
             if first_frame {
                 first_frame = false;
-                log.line(&format!(
+                rt.log.line(&format!(
                     "first frame {:.1} ms after start",
                     started.elapsed().as_secs_f64() * 1000.0
                 ));
@@ -151,12 +162,12 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, setup: Setup) -> Re
         } = &msg
         {
             if app.scan.running == Some(*id) {
-                if let Err(e) = session.scan(*id, bench) {
-                    log.line(&e);
+                if let Err(e) = rt.session.scan(*id, bench) {
+                    rt.log.line(&e);
                     app.error(e);
                 }
             }
-            log.line(&format!(
+            rt.log.line(&format!(
                 "scan {id} finished in {:.0} ms: {} findings, {} sources, {} not read",
                 bench.took.as_secs_f64() * 1000.0,
                 bench.scan.findings.len(),
@@ -168,16 +179,27 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, setup: Setup) -> Re
     }
 }
 
+/// What effects are performed with: the sources, the channel back to the app, the running
+/// scan, the diagnostics log, the session log and the stores.
+struct Runtime {
+    plan: SourcePlan,
+    tx: mpsc::Sender<Msg>,
+    scan_task: Option<JoinHandle<()>>,
+    log: Log,
+    session: super::session::Session,
+    state: super::persist::WorkState,
+}
+
 /// Perform one effect; true means quit.
-fn perform(
-    effect: Effect,
-    app: &mut App,
-    plan: &SourcePlan,
-    tx: &mpsc::Sender<Msg>,
-    scan_task: &mut Option<JoinHandle<()>>,
-    log: &Log,
-    session: &mut super::session::Session,
-) -> bool {
+fn perform(effect: Effect, app: &mut App, rt: &mut Runtime) -> bool {
+    let Runtime {
+        plan,
+        tx,
+        scan_task,
+        log,
+        session,
+        state,
+    } = rt;
     match effect {
         Effect::Quit => return true,
         Effect::StartScan { id } => {
@@ -209,6 +231,55 @@ fn perform(
                 log.line(&e);
                 app.error(e);
             }
+        }
+        Effect::SaveTriage(book) => {
+            if let Err(e) = state.save_triage(&book) {
+                log.line(&e);
+                app.error(e);
+            }
+        }
+        Effect::SaveRules(rules) => {
+            if let Err(e) = state.save_rules(&rules) {
+                log.line(&e);
+                app.error(e);
+            }
+        }
+        Effect::ReadLog => {
+            if let Some(path) = session.path().map(|p| p.to_path_buf()) {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.blocking_send(Msg::Log(super::persist::read_log(&path)));
+                });
+            }
+        }
+        Effect::ExportSession { format, path } => {
+            let Some(bench) = app.data.clone() else {
+                return false;
+            };
+            // The export line is in the log before the file names the head: the export
+            // covers its own record.
+            if let Err(e) = session.export(format.name(), &path) {
+                log.line(&e);
+                app.error(e);
+            }
+            let job = super::persist::SessionExport {
+                bench,
+                book: app.triage.clone(),
+                rules: app.rules.clone(),
+                evaluation: app.evaluation.clone(),
+                log_path: session.path().map(|p| p.to_path_buf()),
+                head: session.head().unwrap_or_default(),
+                format,
+                path,
+            };
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let _ = tx.blocking_send(Msg::Done(job.write()));
+            });
+        }
+        Effect::Apply(req) => {
+            log.line(&format!("apply: {}", req.plan.summary));
+            tokio::spawn(super::apply_task::run(*req, plan.clone(), tx.clone()));
         }
         Effect::Write { path, content } => {
             let tx = tx.clone();

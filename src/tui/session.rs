@@ -23,7 +23,12 @@ fn now() -> String {
 impl Session {
     /// Start the session log in `dir` (the workspace or the data dir). A log that cannot be
     /// created is reported (returned as the error text) and the session runs without one.
-    pub fn start(dir: &Path, plan: &SourcePlan, diag: &Log) -> (Session, Option<String>) {
+    pub fn start(
+        dir: &Path,
+        plan: &SourcePlan,
+        diag: &Log,
+        read_only: bool,
+    ) -> (Session, Option<String>) {
         let at = now();
         let mut log = match SessionLog::create(dir, &at) {
             Ok(l) => l,
@@ -34,9 +39,7 @@ impl Session {
             }
         };
         let event = Event::SessionStart {
-            operator: std::env::var("USER")
-                .or_else(|_| std::env::var("USERNAME"))
-                .unwrap_or_else(|_| "unknown".into()),
+            operator: operator(),
             host: std::fs::read_to_string("/etc/hostname")
                 .map(|h| h.trim().to_string())
                 .or_else(|_| std::env::var("HOSTNAME"))
@@ -49,7 +52,7 @@ impl Session {
                 .and_then(|(t, _)| t.context.clone())
                 .into_iter()
                 .collect(),
-            read_only: true,
+            read_only,
         };
         let mut problem = None;
         if let Err(e) = log.append(&at, event) {
@@ -116,6 +119,15 @@ impl Session {
     pub fn end(&mut self) -> Result<(), String> {
         self.append(Event::SessionEnd {})
     }
+}
+
+/// Who is at the keyboard: the OS user (`USER`, else `USERNAME`), else "unknown".
+pub fn operator() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// The planned sources, for the session-start line.

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::input::{self, Input, InputKind, Parsed};
 use super::route::{ResourceFilter, Route};
+use super::triage::{FormVerb, QuickVerb};
 use super::App;
 use crate::tui::action::Action;
 use crate::tui::keymap::Keymap;
@@ -87,7 +88,44 @@ impl App {
             Action::Inventory => self.go(Route::Inventory),
             Action::Findings => self.go(Route::Findings { resource: None }),
             Action::Checks => self.go(Route::Checks),
+            Action::Acknowledge => self.triage_quick(QuickVerb::Acknowledge),
+            Action::InProgress => self.triage_quick(QuickVerb::InProgress),
+            Action::Reopen => self.triage_quick(QuickVerb::Reopen),
+            Action::RiskAccept => self.form(FormVerb::RiskAccept),
+            Action::FalsePositive => self.form(FormVerb::FalsePositive),
+            Action::Note => self.form(FormVerb::Note),
+            Action::Owner => self.form(FormVerb::Owner),
+            Action::Suppress => {
+                self.suppress_selected();
+                Vec::new()
+            }
+            Action::ToggleSuppressed => {
+                self.toggle_suppressed();
+                Vec::new()
+            }
+            Action::Apply => {
+                self.apply_selected();
+                Vec::new()
+            }
+            Action::Edit => {
+                self.edit_rule();
+                Vec::new()
+            }
+            Action::Delete => {
+                self.delete_rule();
+                Vec::new()
+            }
+            Action::Rules => {
+                self.list_selected = 0;
+                self.go(Route::Rules)
+            }
+            Action::Log => self.open_log(),
         }
+    }
+
+    fn form(&mut self, verb: FormVerb) -> Vec<Effect> {
+        self.open_form(verb);
+        Vec::new()
     }
 
     /// Switch to a top-level view (the breadcrumbs restart there).
@@ -120,11 +158,23 @@ impl App {
     }
 
     fn navigate(&mut self, action: Action) {
+        if matches!(self.route(), Route::Rules) && !self.help {
+            let last = self.rules.rules.len().saturating_sub(1);
+            self.list_selected = match action {
+                Action::Up => self.list_selected.saturating_sub(1),
+                Action::Down => (self.list_selected + 1).min(last),
+                Action::PageUp => self.list_selected.saturating_sub(PAGE as usize),
+                Action::PageDown => (self.list_selected + PAGE as usize).min(last),
+                Action::Top => 0,
+                _ => last,
+            };
+            return;
+        }
         if self.help
             || self.raw.is_some()
             || matches!(
                 self.route(),
-                Route::Detail { .. } | Route::XRay { .. } | Route::Overview
+                Route::Detail { .. } | Route::XRay { .. } | Route::Overview | Route::Log
             )
         {
             self.scroll = match action {
@@ -283,7 +333,8 @@ impl App {
             Route::Overview => {
                 self.go(Route::Findings { resource: None });
             }
-            Route::Detail { .. } => {}
+            Route::Rules => self.rule_matches(),
+            Route::Detail { .. } | Route::Log => {}
         }
     }
 
@@ -555,6 +606,8 @@ impl App {
                 fx
             }
             Parsed::Checks => self.go(Route::Checks),
+            Parsed::Rules => self.act(Action::Rules),
+            Parsed::Log => self.act(Action::Log),
             Parsed::Scan => self.rescan(),
             Parsed::Cancel => self.cancel(),
             Parsed::Context(name) => {
@@ -563,6 +616,7 @@ impl App {
                 self.rescan()
             }
             Parsed::Export(format) => self.export(&format),
+            Parsed::ExportSession(format) => self.export_session(&format),
             Parsed::Help => {
                 self.help = true;
                 Vec::new()

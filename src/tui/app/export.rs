@@ -41,6 +41,28 @@ impl App {
     }
 }
 
+impl App {
+    /// `:export session FORMAT`: the runtime reads the log back, records the export and
+    /// writes the file naming the log's head hash.
+    pub(super) fn export_session(&mut self, format: &str) -> Vec<Effect> {
+        let Some(format) = crate::report::session::SessionFormat::parse(format) else {
+            return Vec::new();
+        };
+        if self.data.is_none() {
+            self.say("nothing to export yet: wait for the first scan".into());
+            return Vec::new();
+        }
+        let stamp: String = crate::findings::triage::timestamp((self.clock)())
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == 'T')
+            .collect();
+        let path = self
+            .export_dir
+            .join(format!("docket-session-{stamp}.{}", format.extension()));
+        vec![Effect::ExportSession { format, path }]
+    }
+}
+
 /// The visible rows of a table in `format` (csv, md, json). Cells are what the screen
 /// shows, so secrets are already redacted.
 pub fn render<R: TableRow>(t: &TableState<R>, format: &str) -> String {

@@ -167,6 +167,18 @@ pub const COMMANDS: &[Command] = &[
         desc: "the check catalog",
     },
     Command {
+        name: "rules",
+        aliases: &["suppressions", "sup", "suppress"],
+        arg: "",
+        desc: "suppression rules: status, matches, edit, delete",
+    },
+    Command {
+        name: "log",
+        aliases: &["session", "audit"],
+        arg: "",
+        desc: "this session's log, read back and verified",
+    },
+    Command {
         name: "scan",
         aliases: &["rescan", "refresh"],
         arg: "",
@@ -187,8 +199,8 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "export",
         aliases: &["save"],
-        arg: "[csv|md|json]",
-        desc: "export the current view",
+        arg: "[csv|md|json] | session [md|html|json|csv]",
+        desc: "export the current view, or the whole session with the log's head hash",
     },
     Command {
         name: "help",
@@ -214,10 +226,14 @@ pub enum Parsed {
     Inventory(Option<InventoryTab>),
     Findings(Option<String>),
     Checks,
+    Rules,
+    Log,
     Scan,
     Cancel,
     Context(String),
     Export(String),
+    /// The whole session (triage, suppressions, remediations, coverage) with the log's head.
+    ExportSession(String),
     Help,
     Quit,
 }
@@ -243,12 +259,28 @@ pub fn parse(line: &str) -> Result<Parsed, String> {
         "namespaces" => Parsed::Inventory(Some(InventoryTab::Namespaces)),
         "findings" => Parsed::Findings(arg),
         "checks" => Parsed::Checks,
+        "rules" => Parsed::Rules,
+        "log" => Parsed::Log,
         "scan" => Parsed::Scan,
         "cancel" => Parsed::Cancel,
         "ctx" => match arg {
             Some(name) => Parsed::Context(name),
             None => return Err(":ctx needs a context name (kubectl config get-contexts)".into()),
         },
+        "export" if arg.as_deref().is_some_and(|a| a.starts_with("session")) => {
+            let f = arg
+                .as_deref()
+                .and_then(|a| a.strip_prefix("session"))
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .unwrap_or("md");
+            if crate::report::session::SessionFormat::parse(f).is_none() {
+                return Err(format!(
+                    "export session as {f}? use one of: md, html, json, csv"
+                ));
+            }
+            Parsed::ExportSession(f.to_string())
+        }
         "export" => {
             let f = arg.unwrap_or_else(|| "csv".to_string());
             if !EXPORT_FORMATS.contains(&f.as_str()) {

@@ -2,12 +2,17 @@
 //! out; the runtime performs the effects. Views only read the state.
 
 mod actions;
+mod apply;
+pub mod dialog;
 mod export;
 pub mod input;
+mod log_view;
 mod raw;
 mod route;
+mod rules;
 mod scan_status;
 mod table;
+pub mod triage;
 
 use std::cell::Cell;
 use std::collections::{BTreeSet, HashSet};
@@ -16,6 +21,8 @@ use std::sync::Arc;
 use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
+pub use apply::applicable;
+pub use dialog::{Dialog, DialogKey, DialogKind};
 pub use input::{Input, InputKind};
 pub use route::{ResourceFilter, Route};
 pub use scan_status::ScanStatus;
@@ -77,6 +84,29 @@ pub struct App {
     /// Kube context override from `:ctx NAME`.
     pub context: Option<String>,
     pub tick: u64,
+    /// What the operator decided about findings (loaded from the triage store).
+    pub triage: crate::findings::triage::TriageBook,
+    /// Suppression rules (from the rules file) and what they do to the current scan.
+    pub rules: crate::findings::suppress::RuleSet,
+    pub evaluation: crate::findings::suppress::Evaluation,
+    /// Suppressed findings are hidden unless this is on (`S`).
+    pub show_suppressed: bool,
+    /// The open modal form, if any: it takes every key.
+    pub dialog: Option<Dialog>,
+    /// Who triage changes are made by (the OS user unless configured).
+    pub operator: String,
+    /// The clock triage reads (injected so tests decide what time it is).
+    pub clock: fn() -> time::OffsetDateTime,
+    /// Where the rules live (shown in the rules view and the editor).
+    pub rules_path: Option<std::path::PathBuf>,
+    /// Expired rules already recorded in the session log.
+    pub expired_logged: BTreeSet<String>,
+    /// Selected row of the rules view.
+    pub list_selected: usize,
+    /// The session log as last read back, for the log view.
+    pub log_view: Option<super::msg::LogView>,
+    /// Started with `--allow-changes`: remediations may be applied (after confirmation).
+    pub allow_changes: bool,
 }
 
 impl App {
@@ -111,6 +141,18 @@ impl App {
             context: None,
             session_log: None,
             tick: 0,
+            triage: Default::default(),
+            rules: Default::default(),
+            evaluation: Default::default(),
+            show_suppressed: false,
+            dialog: None,
+            operator: "operator".into(),
+            clock: time::OffsetDateTime::now_utc,
+            rules_path: None,
+            expired_logged: BTreeSet::new(),
+            list_selected: 0,
+            log_view: None,
+            allow_changes: false,
         }
     }
 
@@ -140,6 +182,8 @@ impl App {
         match self.route() {
             Route::Overview => Layer::Overview,
             Route::Detail { .. } | Route::XRay { .. } => Layer::Detail,
+            Route::Rules => Layer::Rules,
+            Route::Log => Layer::Log,
             _ => Layer::Table,
         }
     }
@@ -172,8 +216,7 @@ impl App {
                     return Vec::new(); // a cancelled or superseded scan
                 }
                 self.dirty = true;
-                self.scan_event(event);
-                Vec::new()
+                self.scan_event(event)
             }
             Msg::Done(Ok(text)) => {
                 self.say(text);
@@ -183,10 +226,21 @@ impl App {
                 self.error(text);
                 Vec::new()
             }
+            Msg::Log(view) => {
+                self.log_loaded(view);
+                Vec::new()
+            }
+            Msg::Apply(step) => {
+                self.dirty = true;
+                self.apply_step(step)
+            }
         }
     }
 
     fn key(&mut self, key: KeyEvent, keymap: &Keymap) -> Vec<Effect> {
+        if self.dialog.is_some() {
+            return self.dialog_key(key);
+        }
         if self.input.is_some() {
             return self.input_key(key, keymap);
         }
@@ -229,37 +283,83 @@ impl App {
         }
     }
 
-    fn scan_event(&mut self, event: ScanEvent) {
+    fn scan_event(&mut self, event: ScanEvent) -> Vec<Effect> {
         match event {
-            ScanEvent::Progress(p) => self.scan.progress(p),
+            ScanEvent::Progress(p) => {
+                self.scan.progress(p);
+                Vec::new()
+            }
             ScanEvent::Failed(message) => {
                 self.scan.running = None;
                 self.error(format!("scan failed: {message}"));
+                Vec::new()
             }
             ScanEvent::Finished(bench) => {
                 self.scan.running = None;
                 let errors = bench.source_errors.len();
-                self.load(*bench);
+                // A message still showing (an apply's verification) outranks this one.
+                if self.flash.is_none() {
+                    self.say("scan complete".to_string());
+                }
+                let effects = self.load(*bench);
                 if errors > 0 {
                     self.error(format!(
                         "{errors} source(s) could not be read: see the overview"
                     ));
-                } else {
-                    self.say("scan complete".to_string());
                 }
+                effects
             }
         }
     }
 
-    /// Install a finished scan: build every table's rows once.
-    pub fn load(&mut self, mut bench: Workbench) {
+    /// Keys while a dialog is open: it takes them all.
+    fn dialog_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        self.dirty = true;
+        let Some(d) = self.dialog.as_mut() else {
+            return Vec::new();
+        };
+        match d.key(key) {
+            DialogKey::Edited => Vec::new(),
+            DialogKey::Cancel => {
+                self.dialog = None;
+                Vec::new()
+            }
+            DialogKey::Submit => match self.dialog.take() {
+                Some(d) => self.submit_dialog(d),
+                None => Vec::new(),
+            },
+        }
+    }
+
+    /// A submitted dialog: each kind is handled where its domain lives.
+    fn submit_dialog(&mut self, d: Dialog) -> Vec<Effect> {
+        match d.kind {
+            DialogKind::RiskAccept { .. }
+            | DialogKind::FalsePositive { .. }
+            | DialogKind::Note { .. }
+            | DialogKind::Owner { .. } => self.submit_triage(d),
+            DialogKind::Rule { .. } | DialogKind::DeleteRule { .. } => self.submit_rule(d),
+            DialogKind::Apply { .. } => self.submit_apply(d),
+        }
+    }
+
+    /// Install a finished scan: build every table's rows once, then bring triage and
+    /// suppressions in line with it (the effects record and save what changed).
+    pub fn load(&mut self, mut bench: Workbench) -> Vec<Effect> {
         let pre = match bench.prebuilt.take() {
             Some(p) => Arc::try_unwrap(p).unwrap_or_else(|p| rebuild(&p, &bench)),
             None => super::msg::Prebuilt::build(&bench.snapshot, &bench.scan),
         };
         self.totals = Some(pre.totals);
         self.top_checks = pre.top_checks;
+        // The operator's filter survives a rescan (a remediation's verification rescans).
+        let (filter, query) = (
+            std::mem::take(&mut self.findings.filter),
+            self.findings.query.clone(),
+        );
         self.findings = findings_table(pre.findings);
+        self.findings.filter = filter;
+        self.findings.query = query;
         self.checks = TableState::new(check_rows(&bench.scan, &self.disabled), &CheckRow::COLUMNS);
         self.inventory = InventoryTab::ALL
             .iter()
@@ -281,14 +381,19 @@ impl App {
             self.routes.push(Route::Overview);
         }
         self.data = Some(bench);
-        self.refresh_findings();
+        let mut effects = self.evaluate_rules();
+        effects.extend(self.reconcile_triage());
+        effects
     }
 
     /// Re-apply what hides findings: the filter, disabled checks, a resource drill-down.
     pub fn refresh_findings(&mut self) {
         let (disabled, only) = self.findings_scope();
-        self.findings
-            .refresh(&|r: &FindingRow| keep_finding(r, &disabled, only.as_ref()));
+        let show_suppressed = self.show_suppressed;
+        self.findings.refresh(&|r: &FindingRow| {
+            (show_suppressed || r.state != "suppressed")
+                && keep_finding(r, &disabled, only.as_ref())
+        });
     }
 
     fn findings_scope(&self) -> (BTreeSet<String>, Option<HashSet<usize>>) {

@@ -20,6 +20,10 @@ pub enum Route {
         tab: InventoryTab,
         row: usize,
     },
+    /// The suppression rules, with status and matches.
+    Rules,
+    /// The session log, read back and verified.
+    Log,
 }
 
 /// Findings of one resource (a workload with its containers, a container, an image, ...).
@@ -41,6 +45,8 @@ impl Route {
             Route::Detail { .. } => "detail".into(),
             Route::Checks => "checks".into(),
             Route::XRay { .. } => "x-ray".into(),
+            Route::Rules => "suppression rules".into(),
+            Route::Log => "session log".into(),
         }
     }
 }

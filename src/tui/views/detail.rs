@@ -56,6 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx, index: usize) {
                 label("fingerprint"),
                 Span::raw(f.fingerprint.clone()),
             ]));
+            triage_lines(&mut lines, ctx, f);
             lines.push(Line::raw(""));
             lines.push(Line::styled(f.message.clone(), ctx.style(Role::Text)));
             if let Some(c) = check {
@@ -127,4 +128,65 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx, index: usize) {
             .scroll((app.scroll, 0)),
         body,
     );
+}
+
+/// State, owner, suppression, notes and history of a finding.
+fn triage_lines(lines: &mut Vec<Line>, ctx: &Ctx, f: &crate::findings::Finding) {
+    let app = ctx.app;
+    let label = |k: &str| Span::styled(format!("{k:<12}"), ctx.style(Role::Muted));
+    let record = app.triage.get(&f.fingerprint);
+    let state = app.triage.state_of(&f.fingerprint);
+    let mut state_text = state.label().to_string();
+    if let crate::findings::triage::TriageState::RiskAccepted { expires, .. } = state {
+        state_text.push_str(&format!(" until {expires}"));
+    }
+    if let Some(at) = record.and_then(|r| r.reopened.as_deref()) {
+        state_text.push_str(&format!(" (reopened {at}: a fix did not hold)"));
+    }
+    lines.push(Line::from(vec![
+        label("state"),
+        Span::styled(state_text, ctx.style(Role::Accent)),
+    ]));
+    if let Some(reason) = state.reason() {
+        lines.push(Line::from(vec![
+            label("reason"),
+            Span::raw(reason.to_string()),
+        ]));
+    }
+    if let Some(owner) = record.and_then(|r| r.owner.as_deref()) {
+        lines.push(Line::from(vec![
+            label("owner"),
+            Span::raw(owner.to_string()),
+        ]));
+    }
+    if let Some(id) = app.evaluation.rule_for(&f.fingerprint) {
+        let reason = app
+            .rules
+            .get(id)
+            .map(|r| r.reason.clone())
+            .unwrap_or_default();
+        lines.push(Line::from(vec![
+            label("suppressed"),
+            Span::styled(format!("by {id}: {reason}"), ctx.style(Role::Warn)),
+        ]));
+    }
+    let Some(record) = record else { return };
+    for n in &record.notes {
+        lines.push(Line::from(vec![
+            label("note"),
+            Span::styled(format!("{} {}", n.at, n.author), ctx.style(Role::Muted)),
+        ]));
+        for l in n.text.lines() {
+            lines.push(Line::raw(format!("            {l}")));
+        }
+    }
+    for t in record.history.iter().rev().take(5) {
+        lines.push(Line::from(vec![
+            label("history"),
+            Span::styled(
+                format!("{} {}: {} -> {}", t.at, t.by, t.from.label(), t.to.label()),
+                ctx.style(Role::Muted),
+            ),
+        ]));
+    }
 }

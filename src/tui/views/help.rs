@@ -21,6 +21,8 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         crate::tui::app::Route::Detail { .. } | crate::tui::app::Route::XRay { .. } => {
             Layer::Detail
         }
+        crate::tui::app::Route::Rules => Layer::Rules,
+        crate::tui::app::Route::Log => Layer::Log,
         _ => Layer::Table,
     };
     let mut lines = Vec::new();

@@ -4,10 +4,13 @@
 
 mod checks;
 mod detail;
+mod dialog;
 mod findings;
 mod help;
 mod inventory;
+mod log;
 mod overview;
+mod rules;
 mod table;
 mod xray;
 
@@ -62,12 +65,17 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme) {
         Route::Detail { index } => detail::draw(frame, body, &ctx, *index),
         Route::Checks => checks::draw(frame, body, &ctx),
         Route::XRay { tab, row } => xray::draw(frame, body, &ctx, *tab, *row),
+        Route::Rules => rules::draw(frame, body, &ctx),
+        Route::Log => log::draw(frame, body, &ctx),
     }
     if let Some(raw) = &app.raw {
         draw_raw(frame, body, &ctx, raw);
     }
     if app.help {
         help::draw(frame, body, &ctx);
+    }
+    if let Some(d) = &app.dialog {
+        dialog::draw(frame, body, &ctx, d);
     }
     draw_hints(frame, hints, &ctx);
     draw_bottom(frame, bottom, &ctx);
@@ -77,7 +85,11 @@ fn draw_header(frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let app = ctx.app;
     let mut spans = vec![
         Span::styled(" docket ", ctx.style(Role::Accent)),
-        Span::styled("READ-ONLY ", ctx.style(Role::Ok)),
+        if app.allow_changes {
+            Span::styled("CHANGES ALLOWED ", ctx.style(Role::Warn))
+        } else {
+            Span::styled("READ-ONLY ", ctx.style(Role::Ok))
+        },
     ];
     match &app.data {
         Some(d) => {
@@ -121,6 +133,14 @@ fn short_time(rfc3339: &str) -> &str {
 
 fn draw_hints(frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let app = ctx.app;
+    if app.dialog.is_some() {
+        let line = Line::styled(
+            " form: enter save · ctrl-s save · tab next field · esc cancel",
+            ctx.style(Role::Muted),
+        );
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     if let Some(input) = &app.input {
         let (prompt, hint) = match input.kind {
             InputKind::Palette => (":", "  enter run · tab complete · esc cancel"),
@@ -141,6 +161,17 @@ fn draw_hints(frame: &mut Frame, area: Rect, ctx: &Ctx) {
     }
     let layer = app.layer();
     let wanted: &[Action] = match layer {
+        Layer::Table if matches!(app.route(), Route::Findings { .. }) => &[
+            Action::Enter,
+            Action::Filter,
+            Action::Mark,
+            Action::Acknowledge,
+            Action::RiskAccept,
+            Action::Note,
+            Action::Suppress,
+            Action::ToggleSuppressed,
+            Action::Back,
+        ],
         Layer::Table => &[
             Action::Enter,
             Action::Filter,
@@ -150,6 +181,7 @@ fn draw_hints(frame: &mut Frame, area: Rect, ctx: &Ctx) {
             Action::Export,
             Action::Back,
         ],
+        Layer::Rules => &[Action::Enter, Action::Edit, Action::Delete, Action::Back],
         Layer::Detail => &[Action::NextTab, Action::RawObject, Action::Back],
         Layer::Overview => &[
             Action::Inventory,
@@ -194,6 +226,14 @@ fn action_word(a: Action) -> &'static str {
         Action::Palette => "command",
         Action::Help => "help",
         Action::Quit => "quit",
+        Action::Acknowledge => "ack",
+        Action::RiskAccept => "accept",
+        Action::FalsePositive => "false+",
+        Action::Note => "note",
+        Action::Suppress => "suppress",
+        Action::ToggleSuppressed => "suppressed",
+        Action::Edit => "edit",
+        Action::Delete => "delete",
         _ => "",
     }
 }
