@@ -685,3 +685,27 @@ fn the_session_export_is_asked_for_in_each_format_and_refused_in_others() {
     assert!(h.key(KeyCode::Enter).is_empty());
     assert!(flash(&h).contains("md, html, json, csv"), "{}", flash(&h));
 }
+
+#[test]
+fn copying_a_plan_puts_its_text_on_the_clipboard_and_records_it() {
+    let mut h = Harness::loaded();
+    open_findings(&mut h, "check:DC-001");
+    let f = h.selected_finding();
+    h.key(KeyCode::Enter);
+    let fx = h.key(KeyCode::Char('c'));
+    let bench = h.app.data.as_ref().unwrap();
+    let plan = docket::remediate::plan(&f, &bench.snapshot);
+    match fx.as_slice() {
+        [Effect::Copy(text), Effect::Record(Event::Remediation {
+            action: RemediationAction::Copied,
+            fingerprint,
+            plan_digest,
+            ..
+        })] => {
+            assert_eq!(text, &docket::remediate::render(&plan));
+            assert_eq!(fingerprint, &f.fingerprint);
+            assert_eq!(plan_digest, &docket::remediate::digest(&plan));
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -62,6 +62,8 @@ pub enum Action {
     ToggleSuppressed,
     /// Apply the finding's remediation (needs `--allow-changes`; confirms first).
     Apply,
+    /// Copy the finding's remediation plan to the clipboard (OSC 52).
+    CopyPlan,
     /// Edit / delete the selected suppression rule.
     Edit,
     Delete,
@@ -94,7 +96,7 @@ pub enum Layer {
 
 impl Action {
     /// Every action, for completion and validation messages.
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 44] = [
         Action::Quit,
         Action::Back,
         Action::Up,
@@ -134,6 +136,7 @@ impl Action {
         Action::Suppress,
         Action::ToggleSuppressed,
         Action::Apply,
+        Action::CopyPlan,
         Action::Edit,
         Action::Delete,
         Action::Rules,

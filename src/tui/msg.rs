@@ -149,6 +149,8 @@ pub enum Effect {
         format: crate::report::session::SessionFormat,
         path: PathBuf,
     },
+    /// Put text on the terminal's clipboard (OSC 52; terminals that support it).
+    Copy(String),
     /// Dry-run, apply and verify a remediation change, reporting each step.
     Apply(Box<ApplyRequest>),
     Quit,

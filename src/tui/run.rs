@@ -277,6 +277,15 @@ fn perform(effect: Effect, app: &mut App, rt: &mut Runtime) -> bool {
                 let _ = tx.blocking_send(Msg::Done(job.write()));
             });
         }
+        Effect::Copy(text) => {
+            // OSC 52: the terminal (also over ssh and in tmux with set-clipboard) puts the
+            // text on the system clipboard; nothing else in Docket touches it.
+            use base64::Engine;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+            let mut out = std::io::stdout();
+            let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+            let _ = out.flush();
+        }
         Effect::Apply(req) => {
             log.line(&format!("apply: {}", req.plan.summary));
             tokio::spawn(super::apply_task::run(*req, plan.clone(), tx.clone()));

@@ -107,6 +107,7 @@ impl App {
                 self.apply_selected();
                 Vec::new()
             }
+            Action::CopyPlan => self.copy_plan(),
             Action::Edit => {
                 self.edit_rule();
                 Vec::new()

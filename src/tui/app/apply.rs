@@ -31,6 +31,35 @@ pub fn applicable(plan: &Plan) -> Result<(String, String), String> {
 }
 
 impl App {
+    /// `c`: the selected finding's plan, as text, to the clipboard; recorded as copied.
+    pub(super) fn copy_plan(&mut self) -> Vec<Effect> {
+        let targets = self.triage_targets();
+        let (Some(&index), Some(bench)) = (targets.first(), &self.data) else {
+            self.say("select a finding to copy its remediation plan".into());
+            return Vec::new();
+        };
+        let Some(f) = bench.scan.findings.get(index) else {
+            return Vec::new();
+        };
+        let plan = remediate::plan(f, &bench.snapshot);
+        let effects = vec![
+            Effect::Copy(remediate::render(&plan)),
+            Effect::Record(Event::Remediation {
+                action: RemediationAction::Copied,
+                fingerprint: f.fingerprint.clone(),
+                target: plan.summary.clone(),
+                plan_digest: remediate::digest(&plan),
+                dry_run: false,
+                detail: format!("{} plan copied", f.check_id),
+            }),
+        ];
+        self.say(format!(
+            "plan for {} copied to the clipboard (terminals with OSC 52)",
+            plan.summary
+        ));
+        effects
+    }
+
     /// `A`: ask for confirmation of the selected finding's remediation.
     pub(super) fn apply_selected(&mut self) {
         let targets = self.triage_targets();
