@@ -119,6 +119,55 @@ fn benches(c: &mut Criterion) {
         })
     });
     g.finish();
+    install(c);
+}
+
+/// Installing a finished scan when the operator has a triage book and suppression rules:
+/// the tables, rule evaluation, reconciliation with coverage, and the state column. The
+/// rows are prebuilt (off the UI task in the app), so this is what the UI task pays.
+fn install(c: &mut Criterion) {
+    use docket::findings::suppress::RuleSet;
+    use docket::findings::triage::{TriageBook, TriageState};
+    use docket::tui::msg::Prebuilt;
+    let bench = workbench();
+    let now = time::OffsetDateTime::now_utc();
+    let mut book = TriageBook::default();
+    for f in bench.scan.findings.iter().step_by(150) {
+        let _ = book.set_state(f, TriageState::Acknowledged, "bench", now);
+    }
+    let mut rules = String::new();
+    for (i, ns) in ["payments-prod", "shop-prod", "nope"].iter().cycle().take(20).enumerate() {
+        rules.push_str(&format!(
+            "[[rule]]\nid = \"r{i}\"\nchecks = [\"KW-0{:02}\"]\nreason = \"bench\"\n[rule.scope]\nnamespace = \"{ns}*\"\n\n",
+            i % 30 + 1
+        ));
+    }
+    let rules = RuleSet::from_toml(&rules, "bench").expect("rules");
+    eprintln!(
+        "tui_frame bench: {} triage records, {} rules",
+        book.records.len(),
+        rules.rules.len()
+    );
+    let mut g = c.benchmark_group("tui_150k");
+    g.sample_size(10).measurement_time(Duration::from_secs(8));
+    g.bench_function("install_scan_with_triage_and_rules", |b| {
+        b.iter_batched(
+            || {
+                let mut w = bench.clone();
+                w.prebuilt = Some(Arc::new(Prebuilt::build(&w.snapshot, &w.scan)));
+                let mut app = App::new(std::env::temp_dir());
+                app.triage = book.clone();
+                app.rules = rules.clone();
+                (app, w)
+            },
+            |(mut app, w)| {
+                black_box(app.load(w).len());
+                app
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    g.finish();
 }
 
 criterion_group!(tui_frame, benches);

@@ -430,14 +430,25 @@ impl RuleSet {
                 eval.expired.push(rule.id.clone());
             }
         }
-        let mut refs_cache: BTreeMap<&str, &[&str]> = BTreeMap::new();
+        // Which rules' check patterns match a check id: a scan has ~100 distinct ids and
+        // 150,000 findings, so the globs run once per id, not once per finding.
+        let mut by_check: std::collections::HashMap<&str, Vec<usize>> =
+            std::collections::HashMap::new();
         for finding in findings {
-            let refs = *refs_cache
+            let candidates = by_check
                 .entry(finding.check_id.as_str())
-                .or_insert_with(|| checks::find(&finding.check_id).map_or(&[][..], |c| c.refs));
+                .or_insert_with(|| {
+                    let refs = checks::find(&finding.check_id).map_or(&[][..], |c| c.refs);
+                    (0..self.rules.len())
+                        .filter(|&i| self.rules[i].checks_match(&finding.check_id, refs))
+                        .collect()
+                });
+            if candidates.is_empty() {
+                continue;
+            }
             let facts = Facts::new(finding, ctx);
-            for rule in &self.rules {
-                if !rule.checks_match(&finding.check_id, refs) || !rule.scope.matches(&facts) {
+            for rule in candidates.iter().map(|&i| &self.rules[i]) {
+                if !rule.scope.matches(&facts) {
                     continue;
                 }
                 eval.matches

@@ -499,7 +499,7 @@ pub fn reconcile(
     now: OffsetDateTime,
 ) -> ReconcileReport {
     let at = timestamp(now);
-    let present: BTreeMap<&str, &Finding> = current
+    let present: std::collections::HashMap<&str, &Finding> = current
         .iter()
         .map(|f| (f.fingerprint.as_str(), f))
         .collect();
