@@ -12,15 +12,21 @@ pub enum Framework {
     Hipaa,
     Soc2,
     Nist800190,
+    /// CIS Docker Benchmark: controls derived from the catalog's `CIS-D` references.
+    CisDocker,
+    /// Kubernetes Pod Security Standards (baseline and restricted).
+    Pss,
 }
 
 impl Framework {
-    pub const ALL: [Framework; 5] = [
+    pub const ALL: [Framework; 7] = [
         Framework::Gdpr,
         Framework::PciDss4,
         Framework::Hipaa,
         Framework::Soc2,
         Framework::Nist800190,
+        Framework::CisDocker,
+        Framework::Pss,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -29,6 +35,20 @@ impl Framework {
             Framework::Hipaa => "HIPAA Security Rule",
             Framework::Soc2 => "SOC 2",
             Framework::Nist800190 => "NIST SP 800-190",
+            Framework::CisDocker => "CIS Docker Benchmark",
+            Framework::Pss => "Kubernetes Pod Security Standards",
+        }
+    }
+    /// A short label for narrow places (the workbench overview).
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Framework::Gdpr => "GDPR",
+            Framework::PciDss4 => "PCI DSS 4.0",
+            Framework::Hipaa => "HIPAA",
+            Framework::Soc2 => "SOC 2",
+            Framework::Nist800190 => "NIST 800-190",
+            Framework::CisDocker => "CIS Docker",
+            Framework::Pss => "PSS",
         }
     }
     /// The short name used on the command line (`--framework pci`).
@@ -39,6 +59,8 @@ impl Framework {
             Framework::Hipaa => "hipaa",
             Framework::Soc2 => "soc2",
             Framework::Nist800190 => "nist-800-190",
+            Framework::CisDocker => "cis-docker",
+            Framework::Pss => "pss",
         }
     }
     pub fn parse(s: &str) -> Option<Framework> {
@@ -51,11 +73,31 @@ impl Framework {
                     (Framework::PciDss4, "pci-dss" | "pcidss" | "pci-dss-4")
                         | (Framework::Nist800190, "nist" | "800-190" | "nist800190")
                         | (Framework::Soc2, "soc-2")
+                        | (
+                            Framework::CisDocker,
+                            "cis" | "cis-d" | "cis-docker-benchmark"
+                        )
+                        | (Framework::Pss, "pod-security" | "pod-security-standards")
                 )
         })
     }
+    /// Every control of the framework's mapping, in report order.
     pub fn controls(self) -> impl Iterator<Item = &'static Control> {
-        ALL_CONTROLS.iter().filter(move |c| c.framework == self)
+        let list: &'static [Control] = match self {
+            Framework::CisDocker => super::benchmarks::CIS_DOCKER,
+            Framework::Pss => super::benchmarks::PSS,
+            _ => ALL_CONTROLS,
+        };
+        list.iter().filter(move |c| c.framework == self)
+    }
+}
+
+/// Does `check` serve `control`? Mapped frameworks use the check's `controls`; CIS Docker
+/// and PSS controls are derived from its references ([`super::benchmarks`]).
+pub fn serves_control(check: &super::Check, control: &Control) -> bool {
+    match control.framework {
+        Framework::CisDocker | Framework::Pss => super::benchmarks::serves_control(check, control),
+        _ => check.controls.contains(control),
     }
 }
 
@@ -93,6 +135,11 @@ pub const GDPR_32_D: Control = c(
     "Art. 32(1)(d)",
     "Regularly testing and evaluating the effectiveness of security measures",
 );
+pub const GDPR_33: Control = c(
+    Gdpr,
+    "Art. 33",
+    "Notification of a personal data breach to the supervisory authority",
+);
 pub const GDPR_35: Control = c(Gdpr, "Art. 35", "Data protection impact assessment");
 
 pub const PCI_1_3: Control = c(
@@ -125,6 +172,11 @@ pub const PCI_2_2_6: Control = c(
     "2.2.6",
     "System security parameters are configured to prevent misuse",
 );
+pub const PCI_3_5_1: Control = c(
+    PciDss4,
+    "3.5.1",
+    "Stored primary account numbers are rendered unreadable",
+);
 pub const PCI_4_2_1: Control = c(
     PciDss4,
     "4.2.1",
@@ -156,8 +208,14 @@ pub const PCI_11_3: Control = c(
     "11.3",
     "External and internal vulnerabilities are regularly identified and addressed",
 );
+pub const PCI_12_1: Control = c(
+    PciDss4,
+    "12.1",
+    "A comprehensive information security policy is established, published, maintained and disseminated",
+);
 
 pub const HIPAA_308_A1: Control = c(Hipaa, "164.308(a)(1)(ii)(A)", "Risk analysis");
+pub const HIPAA_308_A7: Control = c(Hipaa, "164.308(a)(7)(ii)(A)", "Data backup plan");
 pub const HIPAA_312_A: Control = c(Hipaa, "164.312(a)(1)", "Access control");
 pub const HIPAA_312_B: Control = c(Hipaa, "164.312(b)", "Audit controls");
 pub const HIPAA_312_C: Control = c(Hipaa, "164.312(c)(1)", "Integrity");
@@ -189,6 +247,7 @@ pub const SOC2_CC7_2: Control = c(
     "CC7.2",
     "Monitoring of system components for anomalies",
 );
+pub const SOC2_CC7_4: Control = c(Soc2, "CC7.4", "Response to identified security incidents");
 pub const SOC2_CC8_1: Control = c(Soc2, "CC8.1", "Change management");
 
 pub const NIST_4_1_1: Control = c(Nist800190, "4.1.1", "Image vulnerabilities");
@@ -230,13 +289,16 @@ pub const NIST_4_5_4: Control = c(
 );
 pub const NIST_4_5_5: Control = c(Nist800190, "4.5.5", "Host file system tampering");
 
-/// Every control of every framework, in report order.
+/// Every control checks map to directly (`Check::controls`), in report order. The CIS
+/// Docker and PSS controls are in [`super::benchmarks`]; [`Framework::controls`] lists
+/// any framework's.
 pub const ALL_CONTROLS: &[Control] = &[
     GDPR_5_1_F,
     GDPR_25,
     GDPR_30,
     GDPR_32,
     GDPR_32_D,
+    GDPR_33,
     GDPR_35,
     PCI_1_3,
     PCI_1_4,
@@ -244,6 +306,7 @@ pub const ALL_CONTROLS: &[Control] = &[
     PCI_2_2_4,
     PCI_2_2_5,
     PCI_2_2_6,
+    PCI_3_5_1,
     PCI_4_2_1,
     PCI_6_3,
     PCI_7_2,
@@ -251,7 +314,9 @@ pub const ALL_CONTROLS: &[Control] = &[
     PCI_8_6_2,
     PCI_10_2,
     PCI_11_3,
+    PCI_12_1,
     HIPAA_308_A1,
+    HIPAA_308_A7,
     HIPAA_312_A,
     HIPAA_312_B,
     HIPAA_312_C,
@@ -262,6 +327,7 @@ pub const ALL_CONTROLS: &[Control] = &[
     SOC2_CC6_8,
     SOC2_CC7_1,
     SOC2_CC7_2,
+    SOC2_CC7_4,
     SOC2_CC8_1,
     NIST_4_1_1,
     NIST_4_1_2,

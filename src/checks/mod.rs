@@ -2,6 +2,7 @@
 //! metadata (stable id, severity, rationale, remediation, the field's cross-references and
 //! the compliance controls it serves). One file per check family.
 
+pub mod benchmarks;
 pub mod catalog;
 pub mod engine;
 pub mod frameworks;
@@ -136,6 +137,7 @@ impl std::fmt::Debug for Check {
 impl Check {
     pub fn serves(&self, framework: Framework) -> bool {
         self.controls.iter().any(|c| c.framework == framework)
+            || benchmarks::serves(self, framework)
     }
     /// Run this check alone over a snapshot (tests and the engine).
     pub fn evaluate(&self, snapshot: &Snapshot) -> Vec<Finding> {

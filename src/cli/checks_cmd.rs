@@ -10,7 +10,8 @@ use crate::checks::{catalog, find, manual::MANUAL, Check, Framework};
 pub enum ChecksCmd {
     /// List the catalog: id, severity, family, title, cross-references.
     List {
-        /// Only checks that serve this framework (gdpr, pci, hipaa, soc2, nist-800-190).
+        /// Only checks that serve this framework (gdpr, pci, hipaa, soc2, nist-800-190,
+        /// cis-docker, pss).
         #[arg(long)]
         framework: Option<String>,
         /// Print JSON instead of a table.

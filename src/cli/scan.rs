@@ -6,8 +6,9 @@ use clap::Args;
 
 use super::checks_cmd::parse_framework;
 use super::{output, OutputArgs, SourceArgs, UserError};
-use crate::checks::{self, Selection, Severity};
-use crate::findings::suppress::SnapshotContext;
+use crate::checks::{self, ScanResult, Selection, Severity};
+use crate::findings::suppress::{RuleSet, SnapshotContext};
+use crate::model::Snapshot;
 use crate::report::{self, Format, Report};
 use time::OffsetDateTime;
 
@@ -27,7 +28,8 @@ pub struct ScanArgs {
     /// Skip these checks (same syntax as --checks).
     #[arg(long = "skip-checks", value_delimiter = ',', value_name = "GLOB")]
     pub skip_checks: Vec<String>,
-    /// Only checks that serve these frameworks: gdpr, pci, hipaa, soc2, nist-800-190.
+    /// Only checks that serve these frameworks: gdpr, pci, hipaa, soc2, nist-800-190,
+    /// cis-docker, pss.
     #[arg(long, value_delimiter = ',', value_name = "NAME")]
     pub framework: Vec<String>,
     /// Exit 1 when a finding at or above this severity exists
@@ -61,11 +63,22 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 }
 
 pub fn run(args: &ScanArgs, workspace: Option<&Path>) -> Result<u8, UserError> {
+    let selection = selection(&args.checks, &args.skip_checks, &args.framework)?;
+    let loaded = args.sources.load(args.quiet)?;
+    finish(args, &selection, loaded, workspace)
+}
+
+/// The checks `--checks`, `--skip-checks` and `--framework` select; a pattern that
+/// matches no check or an unknown framework is a usage error.
+pub(super) fn selection(
+    checks: &[String],
+    skip_checks: &[String],
+    frameworks: &[String],
+) -> Result<Selection, UserError> {
     let selection = Selection {
-        include: args.checks.clone(),
-        exclude: args.skip_checks.clone(),
-        frameworks: args
-            .framework
+        include: checks.to_vec(),
+        exclude: skip_checks.to_vec(),
+        frameworks: frameworks
             .iter()
             .map(|f| parse_framework(f))
             .collect::<Result<_, _>>()?,
@@ -77,8 +90,38 @@ pub fn run(args: &ScanArgs, workspace: Option<&Path>) -> Result<u8, UserError> {
             unknown.join(", ")
         )));
     }
-    let loaded = args.sources.load(args.quiet)?;
-    finish(args, &selection, loaded, workspace)
+    Ok(selection)
+}
+
+/// The suppression rules `--rules` / `--no-suppress` ask for (default: the workspace's
+/// or config dir's file when it exists), with the name of their file.
+pub(super) fn rules(
+    rules: Option<&Path>,
+    no_suppress: bool,
+    workspace: Option<&Path>,
+) -> Result<Option<(RuleSet, String)>, UserError> {
+    if no_suppress {
+        Ok(None)
+    } else {
+        super::suppress_cmd::rules_for_scan(rules, workspace)
+    }
+}
+
+/// The report of a scan with the rules (if any) applied as of now.
+pub(super) fn report_for<'a>(
+    snapshot: &'a Snapshot,
+    scan: &'a ScanResult,
+    rules: Option<&'a (RuleSet, String)>,
+    now: &str,
+) -> Report<'a> {
+    match rules {
+        Some((set, origin)) => {
+            let ctx = SnapshotContext::new(snapshot);
+            let eval = set.evaluate(&scan.findings, &ctx, OffsetDateTime::now_utc());
+            Report::with_suppressions(snapshot, scan, now, set, &eval, origin)
+        }
+        None => Report::new(snapshot, scan, now),
+    }
 }
 
 /// Checks and report for an already loaded snapshot.
@@ -89,21 +132,10 @@ fn finish(
     workspace: Option<&Path>,
 ) -> Result<u8, UserError> {
     // Read the rules before scanning: a broken rules file stops the scan early.
-    let rules = if args.no_suppress {
-        None
-    } else {
-        super::suppress_cmd::rules_for_scan(args.rules.as_deref(), workspace)?
-    };
+    let rules = rules(args.rules.as_deref(), args.no_suppress, workspace)?;
     let scan = checks::run(&loaded.snapshot, selection);
     let now = now_rfc3339();
-    let report = match &rules {
-        Some((set, origin)) => {
-            let ctx = SnapshotContext::new(&loaded.snapshot);
-            let eval = set.evaluate(&scan.findings, &ctx, OffsetDateTime::now_utc());
-            Report::with_suppressions(&loaded.snapshot, &scan, &now, set, &eval, origin)
-        }
-        None => Report::new(&loaded.snapshot, &scan, &now),
-    };
+    let report = report_for(&loaded.snapshot, &scan, rules.as_ref(), &now);
     let text = report::render(&report, args.format);
     output::emit(&text, args.output.output.as_deref())?;
     if !args.quiet {
@@ -204,7 +236,7 @@ fn summary_line(report: &Report) -> String {
     )
 }
 
-fn now_rfc3339() -> String {
+pub(super) fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()

@@ -116,15 +116,16 @@ pub fn render(report: &Report) -> String {
         "<table>\n<tr><th>Check outcome</th><th class=\"num\">Checks</th></tr>\n<tr><td>evaluated</td><td class=\"num\">{}</td></tr>\n<tr><td>partial (findings may be missing)</td><td class=\"num\">{}</td></tr>\n<tr><td><strong>not evaluated</strong></td><td class=\"num\"><strong>{}</strong></td></tr>\n<tr><td>not applicable</td><td class=\"num\">{}</td></tr>\n<tr><td>disabled</td><td class=\"num\">{}</td></tr>\n</table>",
         c.evaluated, c.partial, c.not_evaluated, c.not_applicable, c.disabled
     );
-    o.push_str("<table>\n<tr><th>Framework</th><th class=\"num\">Findings</th><th class=\"num\">Controls failed</th><th class=\"num\">Incomplete</th><th class=\"num\">Passed</th><th class=\"num\">Manual</th><th class=\"num\">Controls</th></tr>\n");
+    o.push_str("<table>\n<tr><th>Framework</th><th class=\"num\">Findings</th><th class=\"num\">Controls failed</th><th class=\"num\">Accepted</th><th class=\"num\">Not evaluated</th><th class=\"num\">Passed</th><th class=\"num\">Manual</th><th class=\"num\">Controls</th></tr>\n");
     for p in &t.by_framework {
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             escape_html(p.framework.name()),
             p.findings,
             p.failed,
-            p.incomplete,
+            p.accepted,
+            p.not_evaluated,
             p.passed,
             p.manual,
             p.controls

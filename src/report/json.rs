@@ -12,7 +12,8 @@
 //!     "by_severity": { "critical": 1, "high": 3, "medium": 5, "low": 2, "info": 1 },
 //!     "by_family": { "docker_host": 0, ..., "secrets": 2 },   // plus "unknown" if any
 //!     "by_framework": [{ "framework": "pci", "name": "PCI DSS v4.0", "findings": 7,
-//!                        "controls": 13, "failed": 3, "incomplete": 2, "passed": 5, "manual": 3 }],
+//!                        "controls": 13, "failed": 3, "accepted": 1,
+//!                        "not_evaluated": 2, "passed": 5, "manual": 2 }],
 //!     "checks": { "total": 90, "evaluated": 80, "partial": 2, "not_evaluated": 3,
 //!                 "not_applicable": 5, "disabled": 0 },
 //!     "coverage_gaps": 1, "manual_items": 18,
@@ -82,7 +83,8 @@ pub fn to_value(report: &Report) -> Value {
                 "findings": p.findings,
                 "controls": p.controls,
                 "failed": p.failed,
-                "incomplete": p.incomplete,
+                "accepted": p.accepted,
+                "not_evaluated": p.not_evaluated,
                 "passed": p.passed,
                 "manual": p.manual,
             })

@@ -68,9 +68,10 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(o, "### Framework posture\n");
     let _ = writeln!(
         o,
-        "A control is *{}* when a check serving it has findings, *{}* when one could not run or ran on partial data, *{}* when every check serving it ran and found nothing, and *{}* when no automated check covers it here.\n",
+        "A control is *{}* when a check serving it has findings, *{}* when its only findings are suppressed, *{}* when a check serving it could not run, ran on partial data or was disabled, *{}* when every check serving it ran and found nothing, and *{}* when no automated check covers it.\n",
         ControlStatus::Failed.label(),
-        ControlStatus::Incomplete.label(),
+        ControlStatus::Accepted.label(),
+        ControlStatus::NotEvaluated.label(),
         ControlStatus::Passed.label(),
         ControlStatus::Manual.label(),
     );

@@ -10,6 +10,9 @@
 //! rendered with the metadata the finding itself carries.
 
 pub mod csv;
+pub mod dpia_csv;
+pub mod dpia_markdown;
+pub mod framework;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -136,7 +139,10 @@ pub struct CheckRow<'a> {
     pub id: &'a str,
     pub check: Option<&'static Check>,
     pub outcome: &'a Outcome,
+    /// Active findings (suppressed ones not counted).
     pub findings: usize,
+    /// Findings a suppression rule hides (accepted risks).
+    pub suppressed: usize,
     /// Title of the first finding, used when the check is not in the catalog.
     fallback_title: Option<&'a str>,
     fallback_severity: Severity,
@@ -208,25 +214,45 @@ pub struct CheckCounts {
 }
 
 /// Where a framework control stands after this scan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ControlStatus {
-    /// A check serving the control has findings.
+    /// A check serving the control has active (unsuppressed) findings.
     Failed,
-    /// No findings, but a check serving it could not run or ran on partial data.
-    Incomplete,
-    /// Every selected check serving it ran on complete data and found nothing.
+    /// Its only findings are suppressed by a rule: an accepted risk, never "passed".
+    Accepted,
+    /// No findings, but a check serving it could not run, ran on partial data, was
+    /// disabled, or is not in this scan (every serving check of a platform the scan had
+    /// no source for counts too when none ran).
+    NotEvaluated,
+    /// Every serving check of a platform in the scan ran on complete data and found
+    /// nothing.
     Passed,
-    /// No automated check ran for it: evidence must be gathered by hand.
+    /// No automated check serves it: evidence must be gathered by hand.
     Manual,
 }
 
 impl ControlStatus {
+    pub const ALL: [ControlStatus; 5] = [
+        ControlStatus::Failed,
+        ControlStatus::Accepted,
+        ControlStatus::NotEvaluated,
+        ControlStatus::Passed,
+        ControlStatus::Manual,
+    ];
     pub fn label(self) -> &'static str {
         match self {
             ControlStatus::Failed => "failed",
-            ControlStatus::Incomplete => "incomplete",
+            ControlStatus::Accepted => "accepted",
+            ControlStatus::NotEvaluated => "not evaluated",
             ControlStatus::Passed => "passed",
             ControlStatus::Manual => "manual",
+        }
+    }
+    /// Machine name (`not_evaluated`), as in JSON and CSV.
+    pub fn key(self) -> &'static str {
+        match self {
+            ControlStatus::NotEvaluated => "not_evaluated",
+            other => other.label(),
         }
     }
 }
@@ -238,25 +264,34 @@ pub struct FrameworkPosture {
     pub findings: usize,
     pub controls: usize,
     pub failed: usize,
-    pub incomplete: usize,
+    /// Controls whose only findings are suppressed.
+    pub accepted: usize,
+    pub not_evaluated: usize,
     pub passed: usize,
     pub manual: usize,
 }
 
 impl FrameworkPosture {
-    /// `PCI DSS v4.0: 12 findings; controls: 3 failed, 2 incomplete, 5 passed, 3 manual (of 13)`.
+    /// `PCI DSS v4.0: 12 findings; controls: 3 failed, 1 accepted, 2 not evaluated, 5 passed, 3 manual (of 14)`.
     pub fn line(&self) -> String {
         format!(
-            "{}: {} finding{}; controls: {} failed, {} incomplete, {} passed, {} manual (of {})",
+            "{}: {} finding{}; controls: {} failed, {} accepted, {} not evaluated, {} passed, {} manual (of {})",
             self.framework.name(),
             self.findings,
             if self.findings == 1 { "" } else { "s" },
             self.failed,
-            self.incomplete,
+            self.accepted,
+            self.not_evaluated,
             self.passed,
             self.manual,
             self.controls
         )
+    }
+
+    /// Controls with a verdict from the checks: passed, failed or accepted (the score's
+    /// denominator; manual and not evaluated are excluded).
+    pub fn assessed(&self) -> usize {
+        self.passed + self.failed + self.accepted
     }
 }
 
@@ -345,6 +380,7 @@ impl<'a> Report<'a> {
                     check: checks::find(&f.check_id),
                     outcome: &Outcome::Evaluated,
                     findings: count_findings(scan, &f.check_id) - hidden_of(&f.check_id),
+                    suppressed: hidden_of(&f.check_id),
                     fallback_title: Some(&f.title),
                     fallback_severity: f.severity,
                 });
@@ -455,6 +491,7 @@ fn row<'a>(r: &'a CheckResult, scan: &'a ScanResult, hidden: usize) -> CheckRow<
             .findings
             .max(count_findings(scan, &r.check_id))
             .saturating_sub(hidden),
+        suppressed: hidden,
         fallback_title: first.map(|f| f.title.as_str()),
         fallback_severity: first.map_or(Severity::Info, |f| f.severity),
     }
@@ -525,7 +562,8 @@ fn posture(fw: Framework, findings: &[ReportFinding], rows: &[CheckRow]) -> Fram
             .count(),
         controls: 0,
         failed: 0,
-        incomplete: 0,
+        accepted: 0,
+        not_evaluated: 0,
         passed: 0,
         manual: 0,
     };
@@ -533,7 +571,8 @@ fn posture(fw: Framework, findings: &[ReportFinding], rows: &[CheckRow]) -> Fram
         p.controls += 1;
         match control_status(control, rows) {
             ControlStatus::Failed => p.failed += 1,
-            ControlStatus::Incomplete => p.incomplete += 1,
+            ControlStatus::Accepted => p.accepted += 1,
+            ControlStatus::NotEvaluated => p.not_evaluated += 1,
             ControlStatus::Passed => p.passed += 1,
             ControlStatus::Manual => p.manual += 1,
         }
@@ -541,30 +580,55 @@ fn posture(fw: Framework, findings: &[ReportFinding], rows: &[CheckRow]) -> Fram
     p
 }
 
-/// Status of one control given the checks of the scan that serve it.
-pub fn control_status(control: &checks::Control, rows: &[CheckRow]) -> ControlStatus {
-    let serving = rows
+/// The catalog's checks serving a control (none: the control is manual).
+pub fn serving_checks(control: &checks::Control) -> impl Iterator<Item = &'static Check> + '_ {
+    checks::catalog()
         .iter()
-        .filter(|r| r.check.is_some_and(|c| c.controls.contains(control)));
-    let (mut failed, mut incomplete, mut complete) = (false, false, false);
+        .filter(move |c| checks::frameworks::serves_control(c, control))
+}
+
+/// Status of one control given the checks of the scan (the rows' counts are active
+/// findings; `suppressed` ones make a control accepted, never passed).
+///
+/// - failed: a serving check has active findings;
+/// - accepted: no active findings, but suppressed ones;
+/// - not evaluated: no findings, and a serving check ran on partial data, could not run,
+///   was disabled, or has no row in this scan; also when no serving check ran at all
+///   (every one is of a platform the scan had no source for);
+/// - passed: no findings, at least one serving check ran on complete data, and every
+///   other one did too or is of a platform the scan had no source for;
+/// - manual: no check of the catalog serves it.
+pub fn control_status(control: &checks::Control, rows: &[CheckRow]) -> ControlStatus {
+    let in_catalog = serving_checks(control).count();
+    if in_catalog == 0 {
+        return ControlStatus::Manual;
+    }
+    let (mut failed, mut accepted, mut incomplete, mut complete) = (false, false, false, false);
+    let mut seen = 0;
+    let serving = rows.iter().filter(|r| {
+        r.check
+            .is_some_and(|c| checks::frameworks::serves_control(c, control))
+    });
     for r in serving {
-        if r.findings > 0 {
-            failed = true;
-        }
+        seen += 1;
+        failed |= r.findings > 0;
+        accepted |= r.suppressed > 0;
         match r.outcome {
             Outcome::Evaluated => complete = true,
-            Outcome::Partial(_) | Outcome::NotEvaluated(_) => incomplete = true,
-            Outcome::NotApplicable(_) | Outcome::Disabled => {}
+            Outcome::Partial(_) | Outcome::NotEvaluated(_) | Outcome::Disabled => incomplete = true,
+            Outcome::NotApplicable(_) => {}
         }
     }
+    // A serving check with no row in this scan was not run.
+    incomplete |= seen < in_catalog;
     if failed {
         ControlStatus::Failed
-    } else if incomplete {
-        ControlStatus::Incomplete
-    } else if complete {
-        ControlStatus::Passed
+    } else if accepted {
+        ControlStatus::Accepted
+    } else if incomplete || !complete {
+        ControlStatus::NotEvaluated
     } else {
-        ControlStatus::Manual
+        ControlStatus::Passed
     }
 }
 
@@ -687,7 +751,7 @@ mod tests {
             .find(|p| p.framework == Framework::PciDss4)
             .expect("pci posture");
         assert_eq!(
-            pci.failed + pci.incomplete + pci.passed + pci.manual,
+            pci.failed + pci.accepted + pci.not_evaluated + pci.passed + pci.manual,
             pci.controls
         );
     }

@@ -178,6 +178,11 @@ pub fn render(m: &SessionModel) -> String {
         o.push_str("</table>\n");
     }
 
+    o.push_str("<h2>Framework posture</h2>\n<ul>\n");
+    for line in &m.posture {
+        let _ = writeln!(o, "<li>{}</li>", esc(line));
+    }
+    o.push_str("</ul>\n<p>Suppressed findings count as accepted, not passed. Per-control detail: <code>docket report --framework NAME</code>.</p>\n");
     o.push_str("<h2>Not evaluated</h2>\n<p>These checks were selected but could not run: they did <strong>not</strong> pass.</p>\n");
     let ne: Vec<_> = m.report.not_evaluated().collect();
     if ne.is_empty() {

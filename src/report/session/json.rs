@@ -66,6 +66,8 @@ struct Export<'a> {
     remediations: Vec<RemediationOut<'a>>,
     not_evaluated: Vec<CheckOut<'a>>,
     coverage_gaps: Vec<GapOut<'a>>,
+    /// One line per framework; suppressed findings count as accepted, not passed.
+    framework_posture: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -350,6 +352,7 @@ fn build<'a>(m: &'a SessionModel<'a>) -> Export<'a> {
                 reasons: c.reasons(),
             })
             .collect(),
+        framework_posture: &m.posture,
         coverage_gaps: m
             .report
             .coverage_gaps

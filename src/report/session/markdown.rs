@@ -147,6 +147,14 @@ pub fn render(m: &SessionModel) -> String {
         o.push('\n');
     }
 
+    let _ = writeln!(o, "## Framework posture\n");
+    for line in &m.posture {
+        let _ = writeln!(o, "- {}", text(line));
+    }
+    let _ = writeln!(
+        o,
+        "\nSuppressed findings count as accepted, not passed. Per-control detail: `docket report --framework NAME`.\n"
+    );
     let _ = writeln!(o, "## Not evaluated\n");
     let _ = writeln!(
         o,

@@ -85,6 +85,9 @@ pub struct SessionModel<'a> {
     pub rules: Vec<RuleRow<'a>>,
     pub remediations: Vec<RemediationRow<'a>>,
     pub activity: Activity,
+    /// Each framework's posture with suppressed findings counted as accepted (with their
+    /// reason), never as passed: `FrameworkPosture::line()` per framework.
+    pub posture: Vec<String>,
 }
 
 impl<'a> SessionModel<'a> {
@@ -143,7 +146,21 @@ impl<'a> SessionModel<'a> {
             groups[row.group.index()].push(i);
         }
         let (start, scanned_at, remediations, activity) = from_log(input);
+        let posture = Report::with_suppressions(
+            input.snapshot,
+            input.scan,
+            input.generated_at,
+            input.rules,
+            input.evaluation,
+            "session",
+        )
+        .totals
+        .by_framework
+        .iter()
+        .map(|p| p.line())
+        .collect();
         SessionModel {
+            posture,
             input,
             scanned_at: scanned_at.unwrap_or(&input.snapshot.created_at),
             report,

@@ -46,13 +46,16 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let block = ctx.block(" posture per framework (controls passed / assessable) ");
     let inner = block.inner(fw);
     frame.render_widget(block, fw);
-    let rows = Layout::vertical(vec![
-        Constraint::Length(2);
-        totals.by_framework.len().max(1)
-    ])
-    .split(inner);
+    let n = totals.by_framework.len().max(1);
+    // Two lines per framework when they fit, else one.
+    let per = if n * 2 <= usize::from(inner.height) {
+        2
+    } else {
+        1
+    };
+    let rows = Layout::vertical(vec![Constraint::Length(per); n]).split(inner);
     for (p, row) in totals.by_framework.iter().zip(rows.iter()) {
-        let assessable = p.failed + p.incomplete + p.passed;
+        let assessable = p.assessed();
         let ratio = if assessable == 0 {
             0.0
         } else {
@@ -70,12 +73,13 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
                 .ratio(ratio)
                 .gauge_style(ctx.style(role))
                 .label(format!(
-                    "{}: {}/{} passed, {} failed, {} incomplete, {} manual",
-                    p.framework.name(),
+                    "{}: {}/{} passed, {} failed, {} accepted, {} not evaluated, {} manual",
+                    p.framework.short_name(),
                     p.passed,
                     assessable,
                     p.failed,
-                    p.incomplete,
+                    p.accepted,
+                    p.not_evaluated,
                     p.manual
                 )),
             Rect { height: 1, ..*row },
