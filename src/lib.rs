@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod cli;
+pub mod dpia;
 pub mod findings;
 pub mod located;
 pub mod model;

@@ -5,11 +5,13 @@ mod checks_cmd;
 mod config_cmd;
 mod demo_cmd;
 mod diff_cmd;
+mod dpia_cmd;
 mod inputs;
 mod live_kube;
 mod log_cmd;
 mod output;
 mod remediate_cmd;
+mod report_cmd;
 mod scan;
 mod snapshot_cmd;
 mod suppress_add_cmd;
@@ -69,6 +71,9 @@ pub enum Command {
     /// New, resolved and unchanged findings between two inputs (snapshots, `scan -f json`
     /// reports or session JSON exports), by fingerprint.
     Diff(diff_cmd::DiffArgs),
+    /// The DPIA register: data stores, who can reach them, failing GDPR Art. 32/25
+    /// measures and residual risks per processing system, as Markdown or CSV.
+    Dpia(dpia_cmd::DpiaArgs),
     /// Suppression rules (accepted risks with a reason and an optional expiry): list them
     /// with their matches, add one, import Trivy / kubescape ignore files, check the file.
     #[command(subcommand)]
@@ -77,6 +82,10 @@ pub enum Command {
     /// patch after a server-side dry run) with --allow-changes and a confirmation.
     #[command(subcommand)]
     Remediate(remediate_cmd::RemediateCmd),
+    /// A compliance report per framework: every control with its status (failed with
+    /// findings, accepted with the rule's reason, not evaluated with why, passed, manual
+    /// with the evidence to collect) and a score.
+    Report(report_cmd::ReportArgs),
 }
 
 /// Options shared by every report-writing command.
@@ -123,10 +132,12 @@ pub fn main() -> ExitCode {
         Some(Command::Snapshot(cmd)) => snapshot_cmd::run(&cmd),
         Some(Command::Demo(cmd)) => demo_cmd::run(&cmd),
         Some(Command::Diff(args)) => diff_cmd::run(&args),
+        Some(Command::Dpia(args)) => dpia_cmd::run(&args, cli.workspace.as_deref()),
         Some(Command::Config(cmd)) => config_cmd::run(&cmd),
         Some(Command::Log(cmd)) => log_cmd::run(&cmd),
         Some(Command::Suppress(cmd)) => suppress_cmd::run(&cmd, cli.workspace.as_deref()),
         Some(Command::Remediate(cmd)) => remediate_cmd::run(&cmd, cli.workspace.as_deref()),
+        Some(Command::Report(args)) => report_cmd::run(&args, cli.workspace.as_deref()),
         None if interactive() => {
             crate::tui::launch(cli.sources.plan(), cli.workspace.clone(), cli.allow_changes)
                 .map(|_| 0)

@@ -1,0 +1,192 @@
+//! Security measures of a processing system, from the scan: the checks serving GDPR
+//! Art. 32 or Art. 25 that failed on the system's resources (with the findings), that ran
+//! and found nothing (in place), and that could not run (unknown).
+//!
+//! A system's resources are its stores, plus for Docker their images and host, and for
+//! Kubernetes the Services selecting their pods, the Ingresses routing to those Services
+//! and their namespaces.
+
+use serde::Serialize;
+
+use super::DataStore;
+use crate::checks::{self, Check, Family, Framework, Outcome, ScanResult, Severity};
+use crate::findings::{Finding, Platform, ResourceRef};
+use crate::model::Snapshot;
+
+/// One check's verdict on a system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Measure {
+    pub check_id: String,
+    pub title: String,
+    /// Worst severity among the findings (failing measures only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// The GDPR controls it serves: `Art. 32(1)(b)`, `Art. 25`.
+    pub controls: Vec<String>,
+    /// Where it failed (`StatefulSet data/postgres [postgres]`); empty when in place.
+    pub resources: Vec<String>,
+    /// `partial data: ...` when the check ran on incomplete data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The measures of one system.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Measures {
+    pub failing: Vec<Measure>,
+    pub in_place: Vec<Measure>,
+    /// Checks that could not run, with the reason.
+    pub not_evaluated: Vec<String>,
+}
+
+/// The GDPR Art. 32 / Art. 25 controls of a check (empty: the check is not a GDPR measure).
+pub fn gdpr_controls(check: &Check) -> Vec<String> {
+    check
+        .controls
+        .iter()
+        .filter(|c| {
+            c.framework == Framework::Gdpr && (c.id.starts_with("Art. 32") || c.id == "Art. 25")
+        })
+        .map(|c| c.id.to_string())
+        .collect()
+}
+
+/// Every resource whose findings count for these stores.
+pub fn system_resources(snapshot: &Snapshot, stores: &[&DataStore]) -> Vec<ResourceRef> {
+    let mut out: Vec<ResourceRef> = Vec::new();
+    let add = |r: ResourceRef, out: &mut Vec<ResourceRef>| {
+        if !out.iter().any(|o| same(o, &r)) {
+            out.push(r);
+        }
+    };
+    for s in stores {
+        let r = &s.resource;
+        add(r.clone(), &mut out);
+        match r.platform {
+            Platform::Docker => {
+                let host = r.host.clone().unwrap_or_default();
+                let d = &snapshot.docker;
+                if let Some(c) = d
+                    .containers
+                    .iter()
+                    .find(|c| c.name == r.name && c.host == host)
+                {
+                    if let Some(i) = d.image_of(c) {
+                        add(
+                            ResourceRef::docker("Image", &i.display_name(), &host),
+                            &mut out,
+                        );
+                    }
+                }
+                if !host.is_empty() {
+                    add(ResourceRef::docker("Host", &host, &host), &mut out);
+                }
+            }
+            Platform::Kubernetes => {
+                let ns = r.namespace.clone().unwrap_or_default();
+                let k = &snapshot.kube;
+                let labels = super::systems::find_workload(snapshot, &r.kind, &ns, &r.name)
+                    .map(|w| w.pod.labels.clone())
+                    .unwrap_or_default();
+                for svc in k.services.iter().filter(|s| {
+                    s.meta.namespace_str() == ns
+                        && !s.selector.is_empty()
+                        && s.selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+                }) {
+                    add(
+                        ResourceRef::kube("Service", Some(&ns), &svc.meta.name),
+                        &mut out,
+                    );
+                    for ing in k.ingresses.iter().filter(|i| {
+                        i.meta.namespace_str() == ns
+                            && i.backends.iter().any(|b| b.service == svc.meta.name)
+                    }) {
+                        add(
+                            ResourceRef::kube("Ingress", Some(&ns), &ing.meta.name),
+                            &mut out,
+                        );
+                    }
+                }
+                if !ns.is_empty() {
+                    add(ResourceRef::kube("Namespace", None, &ns), &mut out);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Same object, ignoring the container and the (informational) host of a finding.
+fn same(a: &ResourceRef, b: &ResourceRef) -> bool {
+    a.platform == b.platform && a.kind == b.kind && a.namespace == b.namespace && a.name == b.name
+}
+
+/// Whether a check reads data of this platform (a Docker check says nothing about a pod).
+fn reads_platform(check: &Check, platform: Platform) -> bool {
+    check
+        .needs
+        .iter()
+        .any(|k| k.is_docker() == (platform == Platform::Docker))
+}
+
+/// Failing, in-place and not-evaluated GDPR measures over `resources` of `platform`.
+pub fn measures(scan: &ScanResult, platform: Platform, resources: &[ResourceRef]) -> Measures {
+    let mut m = Measures::default();
+    for check in checks::catalog() {
+        let controls = gdpr_controls(check);
+        // RBAC checks are about roles and subjects, not about a system's resources.
+        if controls.is_empty()
+            || check.family == Family::KubeRbac
+            || !reads_platform(check, platform)
+        {
+            continue;
+        }
+        let hits: Vec<&Finding> = scan
+            .findings
+            .iter()
+            .filter(|f| f.check_id == check.id && resources.iter().any(|r| same(r, &f.resource)))
+            .collect();
+        let outcome = scan.result(check.id).map(|r| &r.outcome);
+        let note = match outcome {
+            Some(Outcome::Partial(reasons)) => {
+                Some(format!("partial data: {}", reasons.join("; ")))
+            }
+            _ => None,
+        };
+        let mut measure = Measure {
+            check_id: check.id.to_string(),
+            title: check.title.to_string(),
+            severity: None,
+            controls,
+            resources: Vec::new(),
+            note,
+        };
+        if !hits.is_empty() {
+            measure.severity = hits.iter().map(|f| f.severity).max();
+            for f in hits {
+                let d = super::resource_name(&f.resource);
+                if !measure.resources.contains(&d) {
+                    measure.resources.push(d);
+                }
+            }
+            m.failing.push(measure);
+            continue;
+        }
+        match outcome {
+            Some(o) if o.ran() => m.in_place.push(measure),
+            Some(Outcome::NotEvaluated(reasons)) => m.not_evaluated.push(format!(
+                "{} {} not evaluated: {}",
+                check.id,
+                check.title,
+                reasons.join("; ")
+            )),
+            _ => {}
+        }
+    }
+    m.failing.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.check_id.cmp(&b.check_id))
+    });
+    m
+}

@@ -1,0 +1,228 @@
+//! NetworkPolicy ingress rules resolved to the callers they allow: pods by selector in the
+//! policy's namespace, any pod in namespaces matching a selector, both, or address blocks.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::gaps::gap;
+use super::kube::unit_ref;
+use super::{Source, SourceKind};
+use crate::findings::ResourceRef;
+use crate::model::{
+    DataKind, LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Snapshot,
+    WorkloadUnit,
+};
+
+const NAME_LABEL: &str = "kubernetes.io/metadata.name";
+
+/// Every namespace the snapshot knows, with its labels (plus the implicit name label the
+/// API server sets on every namespace).
+pub(super) struct NsIndex {
+    labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// Why namespace labels are not known (namespaces unread), if so.
+    unread: Option<String>,
+}
+
+impl NsIndex {
+    pub(super) fn new(s: &Snapshot, units: &[WorkloadUnit<'_>]) -> Self {
+        let mut labels: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for n in &s.kube.namespaces {
+            labels.insert(n.meta.name.clone(), n.meta.labels.clone());
+        }
+        for u in units {
+            labels.entry(u.namespace().to_string()).or_default();
+        }
+        for p in &s.kube.network_policies {
+            labels
+                .entry(p.meta.namespace_str().to_string())
+                .or_default();
+        }
+        for (name, l) in labels.iter_mut() {
+            l.entry(NAME_LABEL.to_string())
+                .or_insert_with(|| name.clone());
+        }
+        let unread = gap(s, DataKind::KubeNamespaces, "", &BTreeSet::new());
+        NsIndex { labels, unread }
+    }
+
+    /// Names of every known namespace.
+    pub(super) fn names(&self) -> BTreeSet<&str> {
+        self.labels.keys().map(String::as_str).collect()
+    }
+
+    fn matching(&self, sel: &LabelSelector) -> Vec<&str> {
+        self.labels
+            .iter()
+            .filter(|(_, l)| sel.matches(l))
+            .map(|(n, _)| n.as_str())
+            .collect()
+    }
+}
+
+/// The sources the ingress rules of `policies` allow to reach unit `me`, and a note when
+/// namespace selectors could only be resolved from namespace names.
+pub(super) fn policy_sources(
+    units: &[WorkloadUnit<'_>],
+    me: usize,
+    policies: &[&NetworkPolicy],
+    ns: &NsIndex,
+) -> (Vec<Source>, Option<String>) {
+    let mut out: Vec<Source> = Vec::new();
+    let mut label_selector_used = false;
+    for p in policies {
+        let granted_by = format!("NetworkPolicy {}", p.meta.key());
+        let home = p.meta.namespace_str();
+        for rule in &p.ingress {
+            let ports: Vec<String> = rule.ports.iter().map(port_str).collect();
+            let mut add = |src: Source| {
+                if !out.contains(&src) {
+                    out.push(src);
+                }
+            };
+            if rule.peers.is_empty() {
+                add(Source {
+                    kind: SourceKind::Anyone,
+                    description: "any source (a rule without `from`)".to_string(),
+                    members: Vec::new(),
+                    ports: ports.clone(),
+                    granted_by: granted_by.clone(),
+                });
+                continue;
+            }
+            for peer in &rule.peers {
+                if let Some(sel) = &peer.namespace_selector {
+                    label_selector_used |= name_of(sel).is_none() && !is_empty(sel);
+                }
+                let (kind, description, members) = resolve(peer, home, units, me, ns);
+                add(Source {
+                    kind,
+                    description,
+                    members,
+                    ports: ports.clone(),
+                    granted_by: granted_by.clone(),
+                });
+            }
+        }
+    }
+    let note = match (&ns.unread, label_selector_used) {
+        (Some(why), true) => Some(format!(
+            "{why}; namespaceSelector matches were resolved from namespace names only"
+        )),
+        _ => None,
+    };
+    (out, note)
+}
+
+fn resolve(
+    peer: &NetworkPolicyPeer,
+    home: &str,
+    units: &[WorkloadUnit<'_>],
+    me: usize,
+    ns: &NsIndex,
+) -> (SourceKind, String, Vec<ResourceRef>) {
+    if let Some(cidr) = &peer.ip_block {
+        let mut d = format!("addresses in {cidr}");
+        if !peer.ip_block_except.is_empty() {
+            d.push_str(&format!(" except {}", peer.ip_block_except.join(", ")));
+        }
+        return (SourceKind::IpBlock, d, Vec::new());
+    }
+    let members = |in_ns: &dyn Fn(&str) -> bool, pods: Option<&LabelSelector>| {
+        units
+            .iter()
+            .enumerate()
+            .filter(|(j, u)| {
+                *j != me
+                    && in_ns(u.namespace())
+                    && pods.is_none_or(|sel| sel.matches(&u.pod().labels))
+            })
+            .map(|(_, u)| unit_ref(u))
+            .collect::<Vec<_>>()
+    };
+    match (&peer.namespace_selector, &peer.pod_selector) {
+        (None, pods) => {
+            let d = match pods {
+                Some(sel) if !is_empty(sel) => {
+                    format!("pods {} in namespace {home}", selector_str(sel))
+                }
+                _ => format!("any pod in namespace {home}"),
+            };
+            let m = members(&|n| n == home, pods.as_ref());
+            (SourceKind::Pods, d, m)
+        }
+        (Some(nsel), pods) => {
+            let matched: BTreeSet<&str> = ns.matching(nsel).into_iter().collect();
+            let where_ = ns_phrase(nsel, &matched);
+            let m = members(&|n| matched.contains(n), pods.as_ref());
+            match pods {
+                Some(sel) if !is_empty(sel) => (
+                    SourceKind::PodsInNamespaces,
+                    format!("pods {} in {where_}", selector_str(sel)),
+                    m,
+                ),
+                _ => (SourceKind::Namespaces, format!("any pod in {where_}"), m),
+            }
+        }
+    }
+}
+
+/// `namespace patients`, `any namespace`, `namespaces labelled team=web (matches: web, shop)`.
+fn ns_phrase(sel: &LabelSelector, matched: &BTreeSet<&str>) -> String {
+    if let Some(name) = name_of(sel) {
+        return format!("namespace {name}");
+    }
+    if is_empty(sel) {
+        return "any namespace".to_string();
+    }
+    let m = if matched.is_empty() {
+        "matches no namespace".to_string()
+    } else {
+        let names: Vec<&str> = matched.iter().copied().collect();
+        format!("matches: {}", names.join(", "))
+    };
+    format!("namespaces labelled {} ({m})", selector_str(sel))
+}
+
+/// The namespace a selector names by its `kubernetes.io/metadata.name` label alone.
+fn name_of(sel: &LabelSelector) -> Option<&str> {
+    match (sel.match_labels.len(), sel.match_expressions.is_empty()) {
+        (1, true) => sel.match_labels.get(NAME_LABEL).map(String::as_str),
+        _ => None,
+    }
+}
+
+fn is_empty(sel: &LabelSelector) -> bool {
+    sel.match_labels.is_empty() && sel.match_expressions.is_empty()
+}
+
+/// kubectl `-l` syntax: `app=web, tier in (a, b), !legacy`.
+pub(super) fn selector_str(sel: &LabelSelector) -> String {
+    let mut parts: Vec<String> = sel
+        .match_labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    for e in &sel.match_expressions {
+        parts.push(match e.operator.as_str() {
+            "In" => format!("{} in ({})", e.key, e.values.join(", ")),
+            "NotIn" => format!("{} notin ({})", e.key, e.values.join(", ")),
+            "Exists" => e.key.clone(),
+            "DoesNotExist" => format!("!{}", e.key),
+            other => format!("{} {other} ({})", e.key, e.values.join(", ")),
+        });
+    }
+    parts.join(", ")
+}
+
+/// `5432`, `http`, `53/UDP`, `all UDP ports`.
+fn port_str(p: &NetworkPolicyPort) -> String {
+    let proto = if p.protocol.is_empty() {
+        "TCP"
+    } else {
+        p.protocol.as_str()
+    };
+    match (&p.port, proto) {
+        (Some(port), "TCP") => port.clone(),
+        (Some(port), _) => format!("{port}/{proto}"),
+        (None, _) => format!("all {proto} ports"),
+    }
+}
