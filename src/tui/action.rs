@@ -70,6 +70,8 @@ pub enum Action {
     /// The suppression rules and the session log views.
     Rules,
     Log,
+    /// The DPIA register and connection map.
+    Dpia,
 }
 
 /// Where a key is resolved: the focused part of the screen. `Global` applies everywhere
@@ -88,6 +90,8 @@ pub enum Layer {
     Rules,
     /// The session log view.
     Log,
+    /// The DPIA register view.
+    Dpia,
     /// The `:` command line (text input; only non-character keys are bound).
     Palette,
     /// The `/` filter line (text input; only non-character keys are bound).
@@ -96,7 +100,7 @@ pub enum Layer {
 
 impl Action {
     /// Every action, for completion and validation messages.
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Action::Quit,
         Action::Back,
         Action::Up,
@@ -141,5 +145,6 @@ impl Action {
         Action::Delete,
         Action::Rules,
         Action::Log,
+        Action::Dpia,
     ];
 }

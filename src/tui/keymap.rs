@@ -35,7 +35,7 @@ const KEY_HINT: &str = "write one character (\"q\", \"G\", \"?\") or a named key
 const BINDING_HINT: &str = "write \"KEY\" = { action = \"ACTION\", desc = \"what it does\" }";
 
 /// Every layer, in the order the keymap stores them.
-const LAYERS: [Layer; 9] = [
+const LAYERS: [Layer; 10] = [
     Layer::Global,
     Layer::Table,
     Layer::Detail,
@@ -45,6 +45,7 @@ const LAYERS: [Layer; 9] = [
     Layer::Filter,
     Layer::Rules,
     Layer::Log,
+    Layer::Dpia,
 ];
 
 /// Where a layer lives in [`LAYERS`]. Exhaustive on purpose: a new `Layer` variant does not
@@ -60,6 +61,7 @@ fn slot(layer: Layer) -> usize {
         Layer::Filter => 6,
         Layer::Rules => 7,
         Layer::Log => 8,
+        Layer::Dpia => 9,
     }
 }
 

@@ -122,6 +122,11 @@ pub enum Msg {
     Log(LogView),
     /// A step of a remediation apply.
     Apply(ApplyStep),
+    /// The DPIA register of scan `scan_id` (or why it could not be built).
+    Dpia {
+        scan_id: u64,
+        register: Result<Box<crate::dpia::Register>, String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +149,10 @@ pub enum Effect {
     SaveRules(Box<crate::findings::suppress::RuleSet>),
     /// Read the session log back (and verify its chain) for the log view.
     ReadLog,
+    /// Build the DPIA register of the current scan (off the UI task).
+    BuildDpia {
+        scan_id: u64,
+    },
     /// Export the session: record the export, then write the file naming the log's head.
     ExportSession {
         format: crate::report::session::SessionFormat,

@@ -17,6 +17,9 @@ pub struct WorkState {
     pub book: TriageBook,
     pub rules_store: RulesStore,
     pub rules: RuleSet,
+    /// The reviewer's DPIA corrections (`dpia.toml` in the workspace, else the config dir);
+    /// an error names the file and line and is shown in the DPIA view.
+    pub dpia_overrides: Result<crate::dpia::Overrides, String>,
 }
 
 impl WorkState {
@@ -28,11 +31,19 @@ impl WorkState {
         let book = triage_store.load().map_err(|e| e.to_string())?;
         let rules_store = RulesStore::for_workspace(workspace, paths);
         let rules = rules_store.load().map_err(|e| e.to_string())?;
+        let dpia_file = workspace.unwrap_or(&paths.config_dir).join("dpia.toml");
+        let dpia_overrides = match std::fs::read_to_string(&dpia_file) {
+            Ok(text) => crate::dpia::Overrides::from_toml(&text, &dpia_file.display().to_string())
+                .map_err(|e| e.to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+            Err(e) => Err(format!("cannot read {}: {e}", dpia_file.display())),
+        };
         Ok(WorkState {
             triage_store,
             book,
             rules_store,
             rules,
+            dpia_overrides,
         })
     }
 

@@ -244,6 +244,17 @@ fn perform(effect: Effect, app: &mut App, rt: &mut Runtime) -> bool {
                 app.error(e);
             }
         }
+        Effect::BuildDpia { scan_id } => {
+            if let Some(bench) = app.data.clone() {
+                let overrides = state.dpia_overrides.clone();
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let register = overrides
+                        .map(|o| Box::new(crate::dpia::register(&bench.snapshot, &bench.scan, &o)));
+                    let _ = tx.blocking_send(Msg::Dpia { scan_id, register });
+                });
+            }
+        }
         Effect::ReadLog => {
             if let Some(path) = session.path().map(|p| p.to_path_buf()) {
                 let tx = tx.clone();

@@ -121,6 +121,7 @@ impl App {
                 self.go(Route::Rules)
             }
             Action::Log => self.open_log(),
+            Action::Dpia => self.open_dpia(),
         }
     }
 
@@ -159,8 +160,12 @@ impl App {
     }
 
     fn navigate(&mut self, action: Action) {
-        if matches!(self.route(), Route::Rules) && !self.help {
-            let last = self.rules.rules.len().saturating_sub(1);
+        if matches!(self.route(), Route::Rules | Route::Dpia) && !self.help {
+            let len = match self.route() {
+                Route::Dpia => self.dpia_stores().len(),
+                _ => self.rules.rules.len(),
+            };
+            let last = len.saturating_sub(1);
             self.list_selected = match action {
                 Action::Up => self.list_selected.saturating_sub(1),
                 Action::Down => (self.list_selected + 1).min(last),
@@ -335,6 +340,7 @@ impl App {
                 self.go(Route::Findings { resource: None });
             }
             Route::Rules => self.rule_matches(),
+            Route::Dpia => self.dpia_findings(),
             Route::Detail { .. } | Route::Log => {}
         }
     }
@@ -609,6 +615,7 @@ impl App {
             Parsed::Checks => self.go(Route::Checks),
             Parsed::Rules => self.act(Action::Rules),
             Parsed::Log => self.act(Action::Log),
+            Parsed::Dpia => self.act(Action::Dpia),
             Parsed::Scan => self.rescan(),
             Parsed::Cancel => self.cancel(),
             Parsed::Context(name) => {

@@ -179,6 +179,12 @@ pub const COMMANDS: &[Command] = &[
         desc: "this session's log, read back and verified",
     },
     Command {
+        name: "dpia",
+        aliases: &["register", "privacy", "gdpr"],
+        arg: "",
+        desc: "DPIA register: data stores, who can reach them, failing measures",
+    },
+    Command {
         name: "scan",
         aliases: &["rescan", "refresh"],
         arg: "",
@@ -228,6 +234,7 @@ pub enum Parsed {
     Checks,
     Rules,
     Log,
+    Dpia,
     Scan,
     Cancel,
     Context(String),
@@ -261,6 +268,7 @@ pub fn parse(line: &str) -> Result<Parsed, String> {
         "checks" => Parsed::Checks,
         "rules" => Parsed::Rules,
         "log" => Parsed::Log,
+        "dpia" => Parsed::Dpia,
         "scan" => Parsed::Scan,
         "cancel" => Parsed::Cancel,
         "ctx" => match arg {

@@ -4,6 +4,7 @@
 mod actions;
 mod apply;
 pub mod dialog;
+mod dpia;
 mod export;
 pub mod input;
 mod log_view;
@@ -107,6 +108,10 @@ pub struct App {
     pub log_view: Option<super::msg::LogView>,
     /// Started with `--allow-changes`: remediations may be applied (after confirmation).
     pub allow_changes: bool,
+    /// The DPIA register of the current scan (built on demand), and the scan it is of.
+    pub dpia: Option<(u64, Result<Box<crate::dpia::Register>, String>)>,
+    /// The id of the scan whose results are loaded.
+    pub data_scan: u64,
 }
 
 impl App {
@@ -153,6 +158,8 @@ impl App {
             list_selected: 0,
             log_view: None,
             allow_changes: false,
+            dpia: None,
+            data_scan: 0,
         }
     }
 
@@ -184,6 +191,7 @@ impl App {
             Route::Detail { .. } | Route::XRay { .. } => Layer::Detail,
             Route::Rules => Layer::Rules,
             Route::Log => Layer::Log,
+            Route::Dpia => Layer::Dpia,
             _ => Layer::Table,
         }
     }
@@ -216,6 +224,9 @@ impl App {
                     return Vec::new(); // a cancelled or superseded scan
                 }
                 self.dirty = true;
+                if matches!(event, ScanEvent::Finished(_)) {
+                    self.data_scan = id;
+                }
                 self.scan_event(event)
             }
             Msg::Done(Ok(text)) => {
@@ -233,6 +244,11 @@ impl App {
             Msg::Apply(step) => {
                 self.dirty = true;
                 self.apply_step(step)
+            }
+            Msg::Dpia { scan_id, register } => {
+                self.dirty = true;
+                self.dpia = Some((scan_id, register));
+                Vec::new()
             }
         }
     }
@@ -374,6 +390,9 @@ impl App {
                 Route::Overview
                     | Route::Inventory
                     | Route::Checks
+                    | Route::Rules
+                    | Route::Log
+                    | Route::Dpia
                     | Route::Findings { resource: None }
             )
         });
@@ -383,6 +402,11 @@ impl App {
         self.data = Some(bench);
         let mut effects = self.evaluate_rules();
         effects.extend(self.reconcile_triage());
+        if matches!(self.route(), Route::Dpia) {
+            effects.push(Effect::BuildDpia {
+                scan_id: self.data_scan,
+            });
+        }
         effects
     }
 

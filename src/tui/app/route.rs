@@ -24,6 +24,8 @@ pub enum Route {
     Rules,
     /// The session log, read back and verified.
     Log,
+    /// The DPIA register: processing systems, their data stores and who can reach them.
+    Dpia,
 }
 
 /// Findings of one resource (a workload with its containers, a container, an image, ...).
@@ -47,6 +49,7 @@ impl Route {
             Route::XRay { .. } => "x-ray".into(),
             Route::Rules => "suppression rules".into(),
             Route::Log => "session log".into(),
+            Route::Dpia => "dpia".into(),
         }
     }
 }

@@ -23,6 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         }
         crate::tui::app::Route::Rules => Layer::Rules,
         crate::tui::app::Route::Log => Layer::Log,
+        crate::tui::app::Route::Dpia => Layer::Dpia,
         _ => Layer::Table,
     };
     let mut lines = Vec::new();

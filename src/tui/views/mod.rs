@@ -5,6 +5,7 @@
 mod checks;
 mod detail;
 mod dialog;
+mod dpia;
 mod findings;
 mod help;
 mod inventory;
@@ -67,6 +68,7 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap, theme: &Theme) {
         Route::XRay { tab, row } => xray::draw(frame, body, &ctx, *tab, *row),
         Route::Rules => rules::draw(frame, body, &ctx),
         Route::Log => log::draw(frame, body, &ctx),
+        Route::Dpia => dpia::draw(frame, body, &ctx),
     }
     if let Some(raw) = &app.raw {
         draw_raw(frame, body, &ctx, raw);
