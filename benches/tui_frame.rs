@@ -136,7 +136,12 @@ fn install(c: &mut Criterion) {
         let _ = book.set_state(f, TriageState::Acknowledged, "bench", now);
     }
     let mut rules = String::new();
-    for (i, ns) in ["payments-prod", "shop-prod", "nope"].iter().cycle().take(20).enumerate() {
+    for (i, ns) in ["payments-prod", "shop-prod", "nope"]
+        .iter()
+        .cycle()
+        .take(20)
+        .enumerate()
+    {
         rules.push_str(&format!(
             "[[rule]]\nid = \"r{i}\"\nchecks = [\"KW-0{:02}\"]\nreason = \"bench\"\n[rule.scope]\nnamespace = \"{ns}*\"\n\n",
             i % 30 + 1
