@@ -6,6 +6,8 @@
 //! Kubernetes the Services selecting their pods, the Ingresses routing to those Services
 //! and their namespaces.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 use super::DataStore;
@@ -51,11 +53,43 @@ pub fn gdpr_controls(check: &Check) -> Vec<String> {
         .collect()
 }
 
+/// The identity of a resource for matching findings: platform, kind, namespace, name
+/// (not the container, not the informational host).
+type Key<'a> = (Platform, &'a str, Option<&'a str>, &'a str);
+
+fn key(r: &ResourceRef) -> Key<'_> {
+    (r.platform, &r.kind, r.namespace.as_deref(), &r.name)
+}
+
+/// A scan's findings by resource, built once per register: looking up a system's findings
+/// is then proportional to its own findings, not to the whole scan (at 10,000 pods the
+/// register took 6.3 s scanning every finding for every system and store).
+pub struct FindingIndex<'a> {
+    by_resource: HashMap<Key<'a>, Vec<&'a Finding>>,
+}
+
+impl<'a> FindingIndex<'a> {
+    pub fn new(scan: &'a ScanResult) -> Self {
+        let mut by_resource: HashMap<Key<'a>, Vec<&'a Finding>> = HashMap::new();
+        for f in &scan.findings {
+            by_resource.entry(key(&f.resource)).or_default().push(f);
+        }
+        FindingIndex { by_resource }
+    }
+}
+
 /// Every resource whose findings count for these stores.
 pub fn system_resources(snapshot: &Snapshot, stores: &[&DataStore]) -> Vec<ResourceRef> {
     let mut out: Vec<ResourceRef> = Vec::new();
-    let add = |r: ResourceRef, out: &mut Vec<ResourceRef>| {
-        if !out.iter().any(|o| same(o, &r)) {
+    let mut seen: HashSet<(Platform, String, Option<String>, String)> = HashSet::new();
+    let mut add = |r: ResourceRef, out: &mut Vec<ResourceRef>| {
+        let k = (
+            r.platform,
+            r.kind.clone(),
+            r.namespace.clone(),
+            r.name.clone(),
+        );
+        if seen.insert(k) {
             out.push(r);
         }
     };
@@ -116,11 +150,6 @@ pub fn system_resources(snapshot: &Snapshot, stores: &[&DataStore]) -> Vec<Resou
     out
 }
 
-/// Same object, ignoring the container and the (informational) host of a finding.
-fn same(a: &ResourceRef, b: &ResourceRef) -> bool {
-    a.platform == b.platform && a.kind == b.kind && a.namespace == b.namespace && a.name == b.name
-}
-
 /// Whether a check reads data of this platform (a Docker check says nothing about a pod).
 fn reads_platform(check: &Check, platform: Platform) -> bool {
     check
@@ -130,8 +159,24 @@ fn reads_platform(check: &Check, platform: Platform) -> bool {
 }
 
 /// Failing, in-place and not-evaluated GDPR measures over `resources` of `platform`.
-pub fn measures(scan: &ScanResult, platform: Platform, resources: &[ResourceRef]) -> Measures {
+pub fn measures(
+    scan: &ScanResult,
+    index: &FindingIndex,
+    platform: Platform,
+    resources: &[ResourceRef],
+) -> Measures {
     let mut m = Measures::default();
+    let mut by_check: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    let mut looked: HashSet<Key> = HashSet::new();
+    for r in resources {
+        let k = key(r);
+        if !looked.insert(k) {
+            continue;
+        }
+        for f in index.by_resource.get(&k).into_iter().flatten() {
+            by_check.entry(f.check_id.as_str()).or_default().push(f);
+        }
+    }
     for check in checks::catalog() {
         let controls = gdpr_controls(check);
         // RBAC checks are about roles and subjects, not about a system's resources.
@@ -141,11 +186,7 @@ pub fn measures(scan: &ScanResult, platform: Platform, resources: &[ResourceRef]
         {
             continue;
         }
-        let hits: Vec<&Finding> = scan
-            .findings
-            .iter()
-            .filter(|f| f.check_id == check.id && resources.iter().any(|r| same(r, &f.resource)))
-            .collect();
+        let hits: Vec<&Finding> = by_check.remove(check.id).unwrap_or_default();
         let outcome = scan.result(check.id).map(|r| &r.outcome);
         let note = match outcome {
             Some(Outcome::Partial(reasons)) => {
@@ -169,6 +210,8 @@ pub fn measures(scan: &ScanResult, platform: Platform, resources: &[ResourceRef]
                     measure.resources.push(d);
                 }
             }
+            // Resources in the scan's order (by name), whatever order they were looked up in.
+            measure.resources.sort();
             m.failing.push(measure);
             continue;
         }

@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::classify::candidates;
-use super::measures::{measures, system_resources, Measure};
+use super::measures::{measures, system_resources, FindingIndex, Measure};
 use super::overrides::{Excluded, Overrides};
 use super::reach::{connection_map, Reachability, StoreReach};
 use super::systems::{system_of, SystemKey};
@@ -130,19 +130,22 @@ pub fn register(snapshot: &Snapshot, scan: &ScanResult, overrides: &Overrides) -
     let map = connection_map(snapshot, &applied.stores);
     // One reach entry per store, in the same order (the connection map's contract).
     let mut groups: Vec<(SystemKey, Vec<(&DataStore, &StoreReach)>)> = Vec::new();
+    let mut position: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
     for (s, reach) in applied.stores.iter().zip(&map.stores) {
         let key = system_of(snapshot, s);
-        match groups
-            .iter_mut()
-            .find(|(k, _)| k.scope == key.scope && k.name == key.name)
-        {
-            Some((_, list)) => list.push((s, reach)),
-            None => groups.push((key, vec![(s, reach)])),
+        match position.get(&(key.scope.clone(), key.name.clone())) {
+            Some(&i) => groups[i].1.push((s, reach)),
+            None => {
+                position.insert((key.scope.clone(), key.name.clone()), groups.len());
+                groups.push((key, vec![(s, reach)]));
+            }
         }
     }
+    let index = FindingIndex::new(scan);
     let mut rows: Vec<RegisterRow> = groups
         .into_iter()
-        .map(|(key, pairs)| row(snapshot, scan, key, &pairs))
+        .map(|(key, pairs)| row(snapshot, scan, &index, key, &pairs))
         .collect();
     rows.sort_by(|a, b| a.scope.cmp(&b.scope).then_with(|| a.system.cmp(&b.system)));
     Register {
@@ -163,6 +166,7 @@ pub fn register(snapshot: &Snapshot, scan: &ScanResult, overrides: &Overrides) -
 fn row(
     snapshot: &Snapshot,
     scan: &ScanResult,
+    index: &FindingIndex,
     key: SystemKey,
     pairs: &[(&DataStore, &StoreReach)],
 ) -> RegisterRow {
@@ -172,12 +176,12 @@ fn row(
         .map(|s| s.resource.platform)
         .unwrap_or(Platform::Docker);
     let resources = system_resources(snapshot, &stores);
-    let m = measures(scan, platform, &resources);
+    let m = measures(scan, index, platform, &resources);
     let entries: Vec<StoreEntry> = pairs
         .iter()
         .map(|(s, reach)| {
             let own = system_resources(snapshot, &[*s]);
-            let failing = measures(scan, platform, &own)
+            let failing = measures(scan, index, platform, &own)
                 .failing
                 .into_iter()
                 .map(|m| m.check_id)
