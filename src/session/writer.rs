@@ -50,7 +50,7 @@ impl SessionLog {
     pub fn create(dir: &Path, started_at: &str) -> Result<SessionLog, LogError> {
         let started = parse_time(started_at)?;
         let sessions = dir.join("sessions");
-        create_private_dir(&sessions).map_err(|source| LogError::Io {
+        crate::store::atomic::create_private_dir(&sessions).map_err(|source| LogError::Io {
             path: sessions.clone(),
             source,
         })?;
@@ -169,26 +169,9 @@ fn open_new(path: &Path) -> std::io::Result<File> {
     options.open(path)
 }
 
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
-/// Make the new file's directory entry durable too (unix; a no-op elsewhere). Best
-/// effort: the file's own lines are synced on every append regardless.
+/// Best effort: the line itself is already fsynced; this makes the new file's entry durable.
 fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
+    let _ = crate::store::atomic::sync_dir(dir);
 }
 
 #[cfg(test)]

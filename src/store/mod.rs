@@ -3,6 +3,7 @@
 //! durable (temp file, fsync, rename, fsync of the directory), because losing or
 //! half-writing an operator's decisions is worse than failing loudly.
 
+pub(crate) mod atomic;
 mod rules_lock;
 pub mod rules_store;
 pub mod triage_store;

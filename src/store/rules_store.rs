@@ -9,11 +9,12 @@
 //! adds rules after the existing text, keeping the operator's comments and layout;
 //! [`RulesStore::save`] rewrites the whole file (edits and deletions).
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::fs;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::atomic::{create_private_dir, sync_dir, write_and_rename};
 use super::rules_lock::LockFile;
 use crate::findings::suppress::{RuleError, RuleSet, SuppressionRule};
 use crate::tui::config::Paths;
@@ -255,7 +256,7 @@ impl RulesStore {
     }
 
     fn lock(&self) -> Result<LockFile, RulesStoreError> {
-        create_dir(&self.dir).map_err(|source| RulesStoreError::CreateDir {
+        create_private_dir(&self.dir).map_err(|source| RulesStoreError::CreateDir {
             dir: self.dir.clone(),
             source,
         })?;
@@ -298,45 +299,6 @@ impl RulesStore {
 const HEADER: &str = "# Docket suppression rules (docket suppress list | add | import | check).\n\
 # Each [[rule]] needs checks and a reason; scope, author, created and expires are optional.\n\
 # Adding rules keeps this file's text; editing or deleting one in the workbench rewrites it.\n\n";
-
-/// Write `temp`, flush it, give it the old file's permissions, rename it over `target`.
-fn write_and_rename(
-    temp: &Path,
-    target: &Path,
-    permissions: Option<fs::Permissions>,
-    write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut out = BufWriter::new(options.open(temp)?);
-    write(&mut out)?;
-    let file = out.into_inner().map_err(|e| e.into_error())?;
-    file.sync_all()?;
-    if let Some(p) = permissions {
-        file.set_permissions(p)?;
-    }
-    drop(file);
-    fs::rename(temp, target)
-}
-
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
-}
-
-/// Create `dir` and missing parents (mode 0700 for new ones on unix).
-fn create_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
-}
 
 #[cfg(test)]
 mod tests {

@@ -7,11 +7,12 @@
 //! empty book instead would overwrite the operator's decisions at the next save.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::atomic::{create_private_dir, sync_dir, write_and_rename};
 use crate::findings::triage::{TriageBook, TriageRecord};
 
 /// The store file inside the store directory.
@@ -222,7 +223,7 @@ impl TriageStore {
         write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> Result<(), StoreError> {
         let temp = self.dir.join(TEMP_NAME);
-        write_and_rename(&temp, &self.file, write).map_err(|source| {
+        write_and_rename(&temp, &self.file, None, write).map_err(|source| {
             // The temp file is useless now; the next open would remove it anyway.
             let _ = fs::remove_file(&temp);
             StoreError::Save {
@@ -293,44 +294,6 @@ pub fn decode(text: &str, path: &Path) -> Result<TriageBook, StoreError> {
         }
     }
     Ok(book)
-}
-
-/// Write `temp`, flush it to disk, then rename it over `target`. A crash at any point
-/// leaves either the old file or the new one, never a mix.
-fn write_and_rename(
-    temp: &Path,
-    target: &Path,
-    write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut out = BufWriter::new(options.open(temp)?);
-    write(&mut out)?;
-    let file = out.into_inner().map_err(|e| e.into_error())?;
-    file.sync_all()?;
-    drop(file);
-    fs::rename(temp, target)
-}
-
-/// Flush a directory entry change (the rename) to disk.
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
-}
-
-/// Create `dir` and missing parents; new directories get mode 0700 on unix. An existing
-/// directory keeps its mode: it is the user's.
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
 }
 
 /// `triage.lock`, created exclusively and holding our pid; removed on drop.
