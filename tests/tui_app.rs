@@ -3,95 +3,14 @@
 //! compared with insta snapshots (tests/snapshots/tui_app__*.snap; review with `cargo insta
 //! review`).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use docket::checks::{self, Selection};
-use docket::tui::app::{App, Route};
-use docket::tui::keymap::Keymap;
-use docket::tui::msg::{Effect, Msg, ScanEvent, ScanProgress, Workbench};
+#[path = "support/tui_harness.rs"]
+mod tui_harness;
+
+use crossterm::event::{KeyCode, KeyModifiers};
+use docket::tui::app::Route;
+use docket::tui::msg::{Effect, Msg, ScanEvent, ScanProgress};
 use docket::tui::rows::InventoryTab;
-use docket::tui::theme::Theme;
-use docket::tui::views;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-use std::sync::Arc;
-use std::time::Duration;
-
-fn demo_bench() -> Workbench {
-    let loaded = docket::sources::demo::load().expect("demo");
-    let scan = checks::run(&loaded.snapshot, &Selection::default());
-    Workbench {
-        snapshot: Arc::new(loaded.snapshot),
-        scan: Arc::new(scan),
-        scanned_at: "2026-12-01T12:04:31Z".into(),
-        took: Duration::from_millis(140),
-        source_errors: Vec::new(),
-        warnings: Vec::new(),
-        fallback_demo: true,
-        prebuilt: None,
-    }
-}
-
-struct Harness {
-    app: App,
-    keymap: Keymap,
-    theme: Theme,
-}
-
-impl Harness {
-    /// An app that started a scan and received the demo as its result.
-    fn loaded() -> Harness {
-        let mut h = Harness::empty();
-        let fx = h.app.start();
-        assert!(matches!(fx.as_slice(), [Effect::StartScan { id: 1 }]));
-        h.msg(Msg::Scan {
-            id: 1,
-            event: ScanEvent::Finished(Box::new(demo_bench())),
-        });
-        h
-    }
-
-    fn empty() -> Harness {
-        Harness {
-            app: App::new(std::path::PathBuf::from("/tmp/docket-exports")),
-            keymap: Keymap::defaults(),
-            theme: Theme::builtin("dark").expect("dark theme"),
-        }
-    }
-
-    fn msg(&mut self, m: Msg) -> Vec<Effect> {
-        self.app.update(m, &self.keymap)
-    }
-
-    fn key(&mut self, code: KeyCode) -> Vec<Effect> {
-        self.key_mod(code, KeyModifiers::NONE)
-    }
-
-    fn key_mod(&mut self, code: KeyCode, m: KeyModifiers) -> Vec<Effect> {
-        self.msg(Msg::Key(KeyEvent::new(code, m)))
-    }
-
-    fn chars(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    fn screen(&self, w: u16, h: u16) -> String {
-        let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-        term.draw(|f| views::draw(f, &self.app, &self.keymap, &self.theme))
-            .expect("draw");
-        let buf = term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let line: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
-    }
-}
+use tui_harness::{demo_bench, Harness};
 
 fn findings_visible(h: &Harness) -> usize {
     h.app.findings.view.visible.len()
