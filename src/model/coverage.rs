@@ -98,10 +98,10 @@ pub struct CoverageEntry {
     pub kind: DataKind,
     pub status: CoverageStatus,
     /// Where: a namespace, a host, "cluster", or a file path.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scope: String,
     /// Why it is missing, and what to do about it. Empty when collected.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
 }
 
