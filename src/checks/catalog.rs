@@ -1,5 +1,6 @@
 //! The whole catalog, in a stable order (family, then id).
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::{
@@ -27,8 +28,15 @@ pub fn catalog() -> &'static [Check] {
     &CATALOG
 }
 
+static BY_ID: LazyLock<HashMap<&'static str, &'static Check>> =
+    LazyLock::new(|| catalog().iter().map(|c| (c.id, c)).collect());
+
+/// The check with this id (any case). Called per finding by reports and views.
 pub fn find(id: &str) -> Option<&'static Check> {
-    catalog().iter().find(|c| c.id.eq_ignore_ascii_case(id))
+    BY_ID
+        .get(id)
+        .copied()
+        .or_else(|| catalog().iter().find(|c| c.id.eq_ignore_ascii_case(id)))
 }
 
 #[cfg(test)]

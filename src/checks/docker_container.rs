@@ -4,6 +4,7 @@
 //! container keeps its configuration and runs with it the next time it starts.
 
 use super::frameworks::*;
+use super::input::Input;
 use super::{cap_name, container_ref, Check, Family, Out, Severity};
 use crate::findings::Evidence;
 use crate::model::{Container, DataKind, DockerHost, Image, Mount, PortBinding, Snapshot};
@@ -461,7 +462,7 @@ fn image_name(i: &Image) -> String {
 
 // ---- checks --------------------------------------------------------------------------
 
-fn privileged(s: &Snapshot, out: &mut Out) {
+fn privileged(s: &Input, out: &mut Out) {
     for c in s.docker.containers.iter().filter(|c| c.privileged) {
         out.emit(
             container_ref(c),
@@ -472,7 +473,7 @@ fn privileged(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn caps_added(s: &Snapshot, out: &mut Out) {
+fn caps_added(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         for (i, raw) in c.cap_add.iter().enumerate() {
             let cap = cap_name(raw);
@@ -492,7 +493,7 @@ fn caps_added(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn dangerous_caps(s: &Snapshot, out: &mut Out) {
+fn dangerous_caps(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         for (i, raw) in c.cap_add.iter().enumerate() {
             let cap = cap_name(raw);
@@ -518,7 +519,7 @@ fn dangerous_caps(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn caps_not_dropped(s: &Snapshot, out: &mut Out) {
+fn caps_not_dropped(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         if c.cap_drop.iter().any(|d| cap_name(d) == "ALL") {
             continue;
@@ -535,7 +536,7 @@ fn caps_not_dropped(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn apparmor_unconfined(s: &Snapshot, out: &mut Out) {
+fn apparmor_unconfined(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         let mut ev = Vec::new();
         if c.apparmor_profile.trim().eq_ignore_ascii_case("unconfined") {
@@ -557,7 +558,7 @@ fn apparmor_unconfined(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn no_selinux(s: &Snapshot, out: &mut Out) {
+fn no_selinux(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         // SELinux options only mean something where the daemon runs with SELinux.
         let Some(h) = host_of(s, c) else { continue };
@@ -595,7 +596,7 @@ fn no_selinux(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn seccomp_unconfined(s: &Snapshot, out: &mut Out) {
+fn seccomp_unconfined(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         let ev: Vec<Evidence> = sec_opts(c, "seccomp")
             .filter(|(_, v)| v.eq_ignore_ascii_case("unconfined"))
@@ -612,7 +613,7 @@ fn seccomp_unconfined(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn no_new_privileges(s: &Snapshot, out: &mut Out) {
+fn no_new_privileges(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         let set = sec_opts(c, "no-new-privileges")
             .any(|(_, v)| v.is_empty() || v.eq_ignore_ascii_case("true"));
@@ -631,7 +632,7 @@ fn no_new_privileges(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn sensitive_mounts(s: &Snapshot, out: &mut Out) {
+fn sensitive_mounts(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         for (i, m) in c.mounts.iter().enumerate() {
             let Some(src) = host_source(m) else { continue };
@@ -660,7 +661,7 @@ fn sensitive_mounts(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn runtime_socket(s: &Snapshot, out: &mut Out) {
+fn runtime_socket(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         for (i, m) in c.mounts.iter().enumerate() {
             let Some(src) = host_source(m) else { continue };
@@ -681,7 +682,7 @@ fn runtime_socket(s: &Snapshot, out: &mut Out) {
 }
 
 /// One finding per container whose `<mode>` field is `host`.
-fn host_mode(s: &Snapshot, out: &mut Out, field: &str, what: &str, get: fn(&Container) -> &str) {
+fn host_mode(s: &Input, out: &mut Out, field: &str, what: &str, get: fn(&Container) -> &str) {
     for c in &s.docker.containers {
         let v = get(c);
         if v.trim().eq_ignore_ascii_case("host") {
@@ -695,27 +696,27 @@ fn host_mode(s: &Snapshot, out: &mut Out, field: &str, what: &str, get: fn(&Cont
     }
 }
 
-fn host_network(s: &Snapshot, out: &mut Out) {
+fn host_network(s: &Input, out: &mut Out) {
     host_mode(s, out, "NetworkMode", "network", |c| &c.network_mode);
 }
 
-fn host_pid(s: &Snapshot, out: &mut Out) {
+fn host_pid(s: &Input, out: &mut Out) {
     host_mode(s, out, "PidMode", "PID", |c| &c.pid_mode);
 }
 
-fn host_ipc(s: &Snapshot, out: &mut Out) {
+fn host_ipc(s: &Input, out: &mut Out) {
     host_mode(s, out, "IpcMode", "IPC", |c| &c.ipc_mode);
 }
 
-fn host_uts(s: &Snapshot, out: &mut Out) {
+fn host_uts(s: &Input, out: &mut Out) {
     host_mode(s, out, "UTSMode", "UTS", |c| &c.uts_mode);
 }
 
-fn host_userns(s: &Snapshot, out: &mut Out) {
+fn host_userns(s: &Input, out: &mut Out) {
     host_mode(s, out, "UsernsMode", "user", |c| &c.userns_mode);
 }
 
-fn host_devices(s: &Snapshot, out: &mut Out) {
+fn host_devices(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         for (i, d) in c.devices.iter().enumerate() {
             out.emit(
@@ -731,7 +732,7 @@ fn host_devices(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn shared_propagation(s: &Snapshot, out: &mut Out) {
+fn shared_propagation(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         for (i, m) in c.mounts.iter().enumerate() {
             let p = m.propagation.trim().to_ascii_lowercase();
@@ -754,7 +755,7 @@ fn shared_propagation(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn writable_rootfs(s: &Snapshot, out: &mut Out) {
+fn writable_rootfs(s: &Input, out: &mut Out) {
     for c in s.docker.containers.iter().filter(|c| !c.readonly_rootfs) {
         out.emit(
             container_ref(c),
@@ -765,7 +766,7 @@ fn writable_rootfs(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn no_memory_limit(s: &Snapshot, out: &mut Out) {
+fn no_memory_limit(s: &Input, out: &mut Out) {
     for c in s.docker.containers.iter().filter(|c| c.memory <= 0) {
         out.emit(
             container_ref(c),
@@ -776,7 +777,7 @@ fn no_memory_limit(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn no_cpu_limit(s: &Snapshot, out: &mut Out) {
+fn no_cpu_limit(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         if c.nano_cpus > 0 || c.cpu_quota > 0 || c.cpu_shares > 0 {
             continue;
@@ -794,7 +795,7 @@ fn no_cpu_limit(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn no_pids_limit(s: &Snapshot, out: &mut Out) {
+fn no_pids_limit(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         if c.pids_limit.is_some_and(|n| n > 0) {
             continue;
@@ -847,7 +848,7 @@ fn per_port(
     }
 }
 
-fn privileged_ports(s: &Snapshot, out: &mut Out) {
+fn privileged_ports(s: &Input, out: &mut Out) {
     per_port(
         s,
         out,
@@ -862,7 +863,7 @@ fn privileged_ports(s: &Snapshot, out: &mut Out) {
     );
 }
 
-fn all_interfaces(s: &Snapshot, out: &mut Out) {
+fn all_interfaces(s: &Input, out: &mut Out) {
     per_port(s, out, "HostIp", PortBinding::on_all_interfaces, |c, p| {
         format!(
             "container {} publishes {} on all host interfaces",
@@ -871,7 +872,7 @@ fn all_interfaces(s: &Snapshot, out: &mut Out) {
     });
 }
 
-fn restart_policy(s: &Snapshot, out: &mut Out) {
+fn restart_policy(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         let p = &c.restart_policy;
         let name = p.name.trim().to_ascii_lowercase();
@@ -903,7 +904,7 @@ fn restart_policy(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn health(s: &Snapshot, out: &mut Out) {
+fn health(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         let status = c.state.health.as_deref().map(str::trim).unwrap_or("");
         if status.eq_ignore_ascii_case("unhealthy") {
@@ -948,7 +949,7 @@ fn health(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn default_bridge(s: &Snapshot, out: &mut Out) {
+fn default_bridge(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         let mode = c.network_mode.trim();
         let mut ev = Vec::new();
@@ -972,7 +973,7 @@ fn default_bridge(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn runs_as_root(s: &Snapshot, out: &mut Out) {
+fn runs_as_root(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         let user = c.user.trim();
         let msg = if !user.is_empty() {

@@ -5,6 +5,7 @@
 //! visible through the Engine API; those items are listed in `manual.rs`, never passed here.
 
 use super::frameworks::*;
+use super::input::Input;
 use super::{host_ref, Check, Family, Out, Severity};
 use crate::findings::{Evidence, ResourceRef};
 use crate::model::{DataKind, DockerHost, DockerNetwork, Snapshot};
@@ -270,7 +271,7 @@ fn is_loopback_endpoint(endpoint: &str) -> bool {
 
 // ---- checks --------------------------------------------------------------------------
 
-fn engine_version(s: &Snapshot, out: &mut Out) {
+fn engine_version(s: &Input, out: &mut Out) {
     for h in &s.docker.hosts {
         // Unparseable or empty versions cannot be judged: no evidence, no finding.
         let Some(major) = major_version(&h.server_version) else {
@@ -293,7 +294,7 @@ fn engine_version(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn not_rootless(s: &Snapshot, out: &mut Out) {
+fn not_rootless(s: &Input, out: &mut Out) {
     for h in s.docker.hosts.iter().filter(|h| !has_option(h, "rootless")) {
         out.emit(
             host_ref(h),
@@ -307,7 +308,7 @@ fn not_rootless(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn bridge_icc(s: &Snapshot, out: &mut Out) {
+fn bridge_icc(s: &Input, out: &mut Out) {
     for n in s.docker.networks.iter().filter(|n| n.name == "bridge") {
         let value = n.options.get(ICC_OPTION).map(|v| v.trim());
         if value.is_some_and(|v| v.eq_ignore_ascii_case("false")) {
@@ -324,7 +325,7 @@ fn bridge_icc(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn insecure_registries(s: &Snapshot, out: &mut Out) {
+fn insecure_registries(s: &Input, out: &mut Out) {
     for h in &s.docker.hosts {
         for r in h
             .insecure_registries
@@ -353,7 +354,7 @@ fn insecure_registries(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn aufs(s: &Snapshot, out: &mut Out) {
+fn aufs(s: &Input, out: &mut Out) {
     for h in s
         .docker
         .hosts
@@ -369,7 +370,7 @@ fn aufs(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn tcp_without_tls(s: &Snapshot, out: &mut Out) {
+fn tcp_without_tls(s: &Input, out: &mut Out) {
     for h in &s.docker.hosts {
         let Some(endpoint) = h.endpoint.as_deref().map(str::trim) else {
             continue;
@@ -401,7 +402,7 @@ fn tcp_without_tls(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn no_userns(s: &Snapshot, out: &mut Out) {
+fn no_userns(s: &Input, out: &mut Out) {
     for h in s
         .docker
         .hosts
@@ -420,7 +421,7 @@ fn no_userns(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn no_authz(s: &Snapshot, out: &mut Out) {
+fn no_authz(s: &Input, out: &mut Out) {
     for h in s
         .docker
         .hosts
@@ -436,7 +437,7 @@ fn no_authz(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn local_logging(s: &Snapshot, out: &mut Out) {
+fn local_logging(s: &Input, out: &mut Out) {
     for h in &s.docker.hosts {
         let driver = h.logging_driver.trim();
         if !LOCAL_LOG_DRIVERS
@@ -470,7 +471,7 @@ fn local_logging(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn no_live_restore(s: &Snapshot, out: &mut Out) {
+fn no_live_restore(s: &Input, out: &mut Out) {
     for h in &s.docker.hosts {
         // Live restore is incompatible with swarm mode; docker-bench passes it there too.
         if h.live_restore_enabled || h.swarm_state.trim().eq_ignore_ascii_case("active") {
@@ -488,7 +489,7 @@ fn no_live_restore(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn experimental(s: &Snapshot, out: &mut Out) {
+fn experimental(s: &Input, out: &mut Out) {
     for h in s.docker.hosts.iter().filter(|h| h.experimental_build) {
         out.emit(
             host_ref(h),
@@ -499,7 +500,7 @@ fn experimental(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn seccomp_profile(s: &Snapshot, out: &mut Out) {
+fn seccomp_profile(s: &Input, out: &mut Out) {
     for h in &s.docker.hosts {
         let found = h
             .security_options
@@ -552,7 +553,7 @@ fn seccomp_profile(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn swarm_active(s: &Snapshot, out: &mut Out) {
+fn swarm_active(s: &Input, out: &mut Out) {
     for h in s
         .docker
         .hosts
@@ -571,7 +572,7 @@ fn swarm_active(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn overlay_unencrypted(s: &Snapshot, out: &mut Out) {
+fn overlay_unencrypted(s: &Input, out: &mut Out) {
     for n in s
         .docker
         .networks

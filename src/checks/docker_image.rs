@@ -8,9 +8,10 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::frameworks::*;
+use super::input::Input;
 use super::{container_ref, image_ref, parse_image_ref, Check, Family, Out, Severity};
 use crate::findings::Evidence;
-use crate::model::{DataKind, HistoryEntry, Image, Snapshot};
+use crate::model::{DataKind, HistoryEntry, Image};
 
 const NEEDS: &[DataKind] = &[DataKind::DockerImages];
 const NEEDS_HISTORY: &[DataKind] = &[DataKind::DockerImages, DataKind::DockerImageHistory];
@@ -431,7 +432,7 @@ fn parse_time(s: &str) -> Option<OffsetDateTime> {
 
 // ---- checks --------------------------------------------------------------------------
 
-fn runs_as_root(s: &Snapshot, out: &mut Out) {
+fn runs_as_root(s: &Input, out: &mut Out) {
     for i in s.docker.images.iter().filter(|i| is_root_user(&i.user)) {
         let user = i.user.trim();
         let msg = if user.is_empty() {
@@ -451,7 +452,7 @@ fn runs_as_root(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn no_healthcheck(s: &Snapshot, out: &mut Out) {
+fn no_healthcheck(s: &Input, out: &mut Out) {
     for i in &s.docker.images {
         let (observed, msg) = match &i.healthcheck {
             None => ("(none)".to_string(), "has no HEALTHCHECK"),
@@ -470,7 +471,7 @@ fn no_healthcheck(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn add_instead_of_copy(s: &Snapshot, out: &mut Out) {
+fn add_instead_of_copy(s: &Input, out: &mut Out) {
     for i in s.docker.images.iter().filter(|i| i.history_collected) {
         let hits = history_hits(i, |h| {
             let (ins, args) = instruction(&h.created_by);
@@ -481,7 +482,7 @@ fn add_instead_of_copy(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn update_alone(s: &Snapshot, out: &mut Out) {
+fn update_alone(s: &Input, out: &mut Out) {
     for i in s.docker.images.iter().filter(|i| i.history_collected) {
         let hits = history_hits(i, |h| {
             let (ins, cmd) = instruction(&h.created_by);
@@ -497,7 +498,7 @@ fn update_alone(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn secrets_in_image(s: &Snapshot, out: &mut Out) {
+fn secrets_in_image(s: &Input, out: &mut Out) {
     for i in &s.docker.images {
         for hit in &i.secrets {
             out.emit(
@@ -518,7 +519,7 @@ fn secrets_in_image(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn latest_tag(s: &Snapshot, out: &mut Out) {
+fn latest_tag(s: &Input, out: &mut Out) {
     for i in &s.docker.images {
         let tags: Vec<(usize, &String)> = i
             .repo_tags
@@ -549,7 +550,7 @@ fn latest_tag(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn not_pinned(s: &Snapshot, out: &mut Out) {
+fn not_pinned(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         let image = c.image.trim();
         if image.is_empty() {
@@ -572,7 +573,7 @@ fn not_pinned(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn never_pushed(s: &Snapshot, out: &mut Out) {
+fn never_pushed(s: &Input, out: &mut Out) {
     for i in s
         .docker
         .images
@@ -591,7 +592,7 @@ fn never_pushed(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn ssh_port(s: &Snapshot, out: &mut Out) {
+fn ssh_port(s: &Input, out: &mut Out) {
     for i in &s.docker.images {
         for p in &i.exposed_ports {
             let p = p.trim();
@@ -610,7 +611,7 @@ fn ssh_port(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn sensitive_volume(s: &Snapshot, out: &mut Out) {
+fn sensitive_volume(s: &Input, out: &mut Out) {
     for i in &s.docker.images {
         for v in &i.volumes {
             let path = clean_path(v.trim());
@@ -627,7 +628,7 @@ fn sensitive_volume(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn sudo_in_build(s: &Snapshot, out: &mut Out) {
+fn sudo_in_build(s: &Input, out: &mut Out) {
     for i in s.docker.images.iter().filter(|i| i.history_collected) {
         let hits = history_hits(i, |h| {
             let (ins, cmd) = instruction(&h.created_by);
@@ -638,7 +639,7 @@ fn sudo_in_build(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn stale_image(s: &Snapshot, out: &mut Out) {
+fn stale_image(s: &Input, out: &mut Out) {
     let Some(now) = parse_time(&s.created_at) else {
         return;
     };

@@ -133,6 +133,7 @@ pub fn outcome_for(check: &Check, snapshot: &Snapshot) -> Outcome {
 pub fn run(snapshot: &Snapshot, selection: &Selection) -> ScanResult {
     let mut all = Vec::new();
     let mut results = Vec::with_capacity(catalog().len());
+    let input = super::Input::new(snapshot);
     for check in catalog() {
         if !selection.selects(check) {
             results.push(CheckResult {
@@ -143,8 +144,18 @@ pub fn run(snapshot: &Snapshot, selection: &Selection) -> ScanResult {
             continue;
         }
         let outcome = outcome_for(check, snapshot);
+        let t0 = std::time::Instant::now();
         let findings = if outcome.ran() {
-            check.evaluate(snapshot)
+            let f = check.evaluate_in(&input);
+            if std::env::var_os("DOCKET_CHECK_TIMES").is_some() {
+                eprintln!(
+                    "CHECKTIME {} {:.1} ms {}",
+                    check.id,
+                    t0.elapsed().as_secs_f64() * 1000.0,
+                    f.len()
+                );
+            }
+            f
         } else {
             Vec::new()
         };

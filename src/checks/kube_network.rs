@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::frameworks::*;
+use super::input::Input;
 use super::{parse_image_ref, unit_ref, Check, Family, Out, Severity};
 use crate::findings::{Evidence, ResourceRef};
 use crate::model::{
@@ -198,20 +199,16 @@ fn is_internal_lb(svc: &Service) -> bool {
 }
 
 /// Workload units a Service's selector picks (none for a Service without a selector).
-fn selected_units<'a>(svc: &Service, units: &[WorkloadUnit<'a>]) -> Vec<WorkloadUnit<'a>> {
+fn selected_units<'a>(svc: &Service, s: &Input<'a>) -> Vec<WorkloadUnit<'a>> {
     if svc.selector.is_empty() {
         return Vec::new();
     }
-    units
-        .iter()
+    s.units_in(svc.meta.namespace_str())
         .filter(|u| {
-            u.namespace() == svc.meta.namespace_str()
-                && svc
-                    .selector
-                    .iter()
-                    .all(|(k, v)| u.pod().labels.get(k) == Some(v))
+            svc.selector
+                .iter()
+                .all(|(k, v)| u.pod().labels.get(k) == Some(v))
         })
-        .copied()
         .collect()
 }
 
@@ -274,17 +271,15 @@ fn sensitive_evidence(units: &[WorkloadUnit<'_>]) -> (Vec<Evidence>, Vec<String>
 
 // ---- checks --------------------------------------------------------------------------
 
-fn pods_without_policy(s: &Snapshot, out: &mut Out) {
-    for u in s.kube.units() {
+fn pods_without_policy(s: &Input, out: &mut Out) {
+    for u in s.units() {
         let ns = u.namespace();
         if ns == "kube-system" || unread(s, DataKind::KubeNetworkPolicies, ns) {
             continue;
         }
         let covered = s
-            .kube
-            .network_policies
+            .policies_in(ns)
             .iter()
-            .filter(|p| p.meta.namespace_str() == ns)
             .any(|p| p.pod_selector.matches(&u.pod().labels));
         if covered {
             continue;
@@ -304,18 +299,13 @@ fn pods_without_policy(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn no_default_deny(s: &Snapshot, out: &mut Out) {
+fn no_default_deny(s: &Input, out: &mut Out) {
     for ns in &s.kube.namespaces {
         let name = ns.meta.name.as_str();
         if PLATFORM_NAMESPACES.contains(&name) || unread(s, DataKind::KubeNetworkPolicies, name) {
             continue;
         }
-        let policies: Vec<&NetworkPolicy> = s
-            .kube
-            .network_policies
-            .iter()
-            .filter(|p| p.meta.namespace_str() == name)
-            .collect();
+        let policies = s.policies_in(name);
         let empty_sel: Vec<&&NetworkPolicy> = policies
             .iter()
             .filter(|p| selector_is_empty(&p.pod_selector))
@@ -349,7 +339,7 @@ fn no_default_deny(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn policy_selects_nothing(s: &Snapshot, out: &mut Out) {
+fn policy_selects_nothing(s: &Input, out: &mut Out) {
     for p in &s.kube.network_policies {
         if selector_is_empty(&p.pod_selector) {
             continue;
@@ -359,10 +349,8 @@ fn policy_selects_nothing(s: &Snapshot, out: &mut Out) {
             continue;
         }
         let hit = s
-            .kube
-            .workloads
+            .workloads_in(ns)
             .iter()
-            .filter(|w| w.meta.namespace_str() == ns)
             .any(|w| p.pod_selector.matches(&w.pod.labels));
         if hit {
             continue;
@@ -382,7 +370,7 @@ fn policy_selects_nothing(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn exposed_services(s: &Snapshot, out: &mut Out) {
+fn exposed_services(s: &Input, out: &mut Out) {
     for svc in &s.kube.services {
         if !is_exposed_type(&svc.service_type) {
             continue;
@@ -429,7 +417,7 @@ fn exposed_services(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn external_ips(s: &Snapshot, out: &mut Out) {
+fn external_ips(s: &Input, out: &mut Out) {
     for svc in s
         .kube
         .services
@@ -465,7 +453,7 @@ fn tls_covers(tls_host: &str, host: &str) -> bool {
     }
 }
 
-fn ingress_without_tls(s: &Snapshot, out: &mut Out) {
+fn ingress_without_tls(s: &Input, out: &mut Out) {
     for ing in &s.kube.ingresses {
         let r = ResourceRef::kube("Ingress", ing.meta.namespace.as_deref(), &ing.meta.name);
         if !ing.has_tls {
@@ -516,15 +504,14 @@ fn ingress_without_tls(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn sensitive_interface(s: &Snapshot, out: &mut Out) {
-    let units = s.kube.units();
+fn sensitive_interface(s: &Input, out: &mut Out) {
     for svc in s
         .kube
         .services
         .iter()
         .filter(|s| is_exposed_type(&s.service_type))
     {
-        let (mut ev, what) = sensitive_evidence(&selected_units(svc, &units));
+        let (mut ev, what) = sensitive_evidence(&selected_units(svc, s));
         if ev.is_empty() {
             continue;
         }
@@ -547,15 +534,10 @@ fn sensitive_interface(s: &Snapshot, out: &mut Out) {
         names.sort_unstable();
         names.dedup();
         for name in names {
-            let Some(svc) = s
-                .kube
-                .services
-                .iter()
-                .find(|x| x.meta.name == name && x.meta.namespace_str() == ns)
-            else {
+            let Some(svc) = s.service(ns, name) else {
                 continue;
             };
-            let (mut ev, what) = sensitive_evidence(&selected_units(svc, &units));
+            let (mut ev, what) = sensitive_evidence(&selected_units(svc, s));
             if ev.is_empty() {
                 continue;
             }

@@ -9,11 +9,12 @@
 //! the container's value, else the pod's.
 
 use super::frameworks::*;
+use super::input::Input;
 use super::{
     cap_name, kube_containers, pod_path, unit_ref, Check, Family, KubeContainer, Out, Severity,
 };
 use crate::findings::Evidence;
-use crate::model::{DataKind, Snapshot, WorkloadUnit};
+use crate::model::{DataKind, WorkloadUnit};
 
 const NEEDS: &[DataKind] = &[DataKind::KubeWorkloads];
 
@@ -424,7 +425,7 @@ fn writable_mounts(u: &WorkloadUnit, name: &str) -> Vec<Evidence> {
 
 // ---- checks --------------------------------------------------------------------------
 
-fn privileged(s: &Snapshot, out: &mut Out) {
+fn privileged(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         if kc.container.security_context.privileged == Some(true) {
             out.emit(
@@ -437,7 +438,7 @@ fn privileged(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn privilege_escalation(s: &Snapshot, out: &mut Out) {
+fn privilege_escalation(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let v = kc.container.security_context.allow_privilege_escalation;
         if v == Some(false) {
@@ -459,7 +460,7 @@ fn privilege_escalation(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn may_run_as_root(s: &Snapshot, out: &mut Out) {
+fn may_run_as_root(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let non_root = kc.run_as_non_root() == Some(true);
         let uid_set = kc.run_as_user().is_some_and(|u| u > 0);
@@ -483,7 +484,7 @@ fn may_run_as_root(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn root_ids(s: &Snapshot, out: &mut Out) {
+fn root_ids(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let c = &kc.container.security_context;
         let p = &kc.pod().security_context;
@@ -520,7 +521,7 @@ fn root_ids(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn low_ids(s: &Snapshot, out: &mut Out) {
+fn low_ids(s: &Input, out: &mut Out) {
     let low = |id: Option<i64>| id.is_some_and(|v| v > 0 && v < 10000);
     for kc in kube_containers(s) {
         let c = &kc.container.security_context;
@@ -545,13 +546,13 @@ fn low_ids(s: &Snapshot, out: &mut Out) {
 
 /// One finding per workload whose pod spec sets the boolean `field`.
 fn host_namespace(
-    s: &Snapshot,
+    s: &Input,
     out: &mut Out,
     field: &str,
     what: &str,
     get: fn(&WorkloadUnit) -> bool,
 ) {
-    for u in s.kube.units() {
+    for u in s.units() {
         if get(&u) {
             out.emit(
                 unit_ref(&u),
@@ -563,20 +564,20 @@ fn host_namespace(
     }
 }
 
-fn host_network(s: &Snapshot, out: &mut Out) {
+fn host_network(s: &Input, out: &mut Out) {
     host_namespace(s, out, "hostNetwork", "network", |u| u.pod().host_network);
 }
 
-fn host_pid(s: &Snapshot, out: &mut Out) {
+fn host_pid(s: &Input, out: &mut Out) {
     host_namespace(s, out, "hostPID", "PID", |u| u.pod().host_pid);
 }
 
-fn host_ipc(s: &Snapshot, out: &mut Out) {
+fn host_ipc(s: &Input, out: &mut Out) {
     host_namespace(s, out, "hostIPC", "IPC", |u| u.pod().host_ipc);
 }
 
-fn host_path(s: &Snapshot, out: &mut Out) {
-    for u in s.kube.units() {
+fn host_path(s: &Input, out: &mut Out) {
+    for u in s.units() {
         for (i, v) in u.pod().volumes.iter().enumerate() {
             if v.kind != "hostPath" {
                 continue;
@@ -607,8 +608,8 @@ fn host_path(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn runtime_socket(s: &Snapshot, out: &mut Out) {
-    for u in s.kube.units() {
+fn runtime_socket(s: &Input, out: &mut Out) {
+    for u in s.units() {
         for (i, v) in u.pod().volumes.iter().enumerate() {
             let Some(raw) = v.host_path.as_deref().filter(|_| v.kind == "hostPath") else {
                 continue;
@@ -644,7 +645,7 @@ fn added_caps<'a>(kc: &KubeContainer<'a>) -> impl Iterator<Item = (usize, &'a st
         .filter(|(_, _, cap)| !cap.is_empty())
 }
 
-fn caps_added(s: &Snapshot, out: &mut Out) {
+fn caps_added(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         for (i, raw, cap) in added_caps(&kc) {
             if cap == "NET_BIND_SERVICE" {
@@ -663,7 +664,7 @@ fn caps_added(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn caps_not_dropped(s: &Snapshot, out: &mut Out) {
+fn caps_not_dropped(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let drop = &kc.container.security_context.capabilities_drop;
         if drop.iter().any(|d| cap_name(d) == "ALL") {
@@ -681,7 +682,7 @@ fn caps_not_dropped(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn dangerous_caps(s: &Snapshot, out: &mut Out) {
+fn dangerous_caps(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         for (i, raw, cap) in added_caps(&kc) {
             if PSS_BASELINE_CAPS.contains(&cap.as_str()) {
@@ -711,7 +712,7 @@ fn dangerous_caps(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn seccomp(s: &Snapshot, out: &mut Out) {
+fn seccomp(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let unconfined = match kc.seccomp() {
             None => true,
@@ -737,7 +738,7 @@ fn seccomp(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn apparmor(s: &Snapshot, out: &mut Out) {
+fn apparmor(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         if !kc
             .apparmor()
@@ -756,7 +757,7 @@ fn apparmor(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn selinux(s: &Snapshot, out: &mut Out) {
+fn selinux(s: &Input, out: &mut Out) {
     let custom = |t: &Option<String>| {
         t.as_deref()
             .map(str::trim)
@@ -788,7 +789,7 @@ fn selinux(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn proc_mount(s: &Snapshot, out: &mut Out) {
+fn proc_mount(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let Some(pm) = kc.container.security_context.proc_mount.as_deref() else {
             continue;
@@ -807,8 +808,8 @@ fn proc_mount(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn unsafe_sysctls(s: &Snapshot, out: &mut Out) {
-    for u in s.kube.units() {
+fn unsafe_sysctls(s: &Input, out: &mut Out) {
+    for u in s.units() {
         for (i, sc) in u.pod().security_context.sysctls.iter().enumerate() {
             let name = sc.name.trim();
             if SAFE_SYSCTLS.contains(&name) {
@@ -827,7 +828,7 @@ fn unsafe_sysctls(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn windows_host_process(s: &Snapshot, out: &mut Out) {
+fn windows_host_process(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let mut ev = Vec::new();
         if kc.pod().security_context.windows_host_process == Some(true) {
@@ -853,8 +854,8 @@ fn windows_host_process(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn non_core_volumes(s: &Snapshot, out: &mut Out) {
-    for u in s.kube.units() {
+fn non_core_volumes(s: &Input, out: &mut Out) {
+    for u in s.units() {
         for (i, v) in u.pod().volumes.iter().enumerate() {
             let kind = v.kind.trim();
             if kind.is_empty() || kind == "hostPath" || CORE_VOLUMES.contains(&kind) {
@@ -876,7 +877,7 @@ fn non_core_volumes(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn host_ports(s: &Snapshot, out: &mut Out) {
+fn host_ports(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         for (i, p) in kc.container.ports.iter().enumerate() {
             let Some(hp) = p.host_port.filter(|hp| *hp > 0) else {

@@ -8,6 +8,7 @@
 //! cluster. What they are bound to is still checked (KR-001, KR-007, KR-008).
 
 use super::frameworks::*;
+use super::input::Input;
 use super::{pod_path, unit_ref, Check, Family, Out, Severity};
 use crate::findings::{Evidence, ResourceRef};
 use crate::model::{
@@ -302,8 +303,33 @@ pub fn service_account_grants<'a>(
     namespace: &str,
     name: &str,
 ) -> Vec<SaGrant<'a>> {
+    grants_through(
+        kube.bindings.iter(),
+        |b| bound_role(kube, b),
+        namespace,
+        name,
+    )
+}
+
+/// [`service_account_grants`] through the scan's indexes: the same grants in the same
+/// order, without reading every binding and role per account.
+pub fn indexed_grants<'a>(s: &Input<'a>, namespace: &str, name: &str) -> Vec<SaGrant<'a>> {
+    grants_through(
+        s.bindings_for_sa(namespace, name).into_iter(),
+        |b| s.bound_role(b),
+        namespace,
+        name,
+    )
+}
+
+fn grants_through<'a>(
+    bindings: impl Iterator<Item = &'a RoleBinding>,
+    role_of: impl Fn(&RoleBinding) -> Option<&'a Role>,
+    namespace: &str,
+    name: &str,
+) -> Vec<SaGrant<'a>> {
     let mut out = Vec::new();
-    for b in &kube.bindings {
+    for b in bindings {
         let Some(subject_index) = b
             .subjects
             .iter()
@@ -311,7 +337,7 @@ pub fn service_account_grants<'a>(
         else {
             continue;
         };
-        let Some(role) = bound_role(kube, b) else {
+        let Some(role) = role_of(b) else {
             continue;
         };
         for (rule_index, rule) in role.rules.iter().enumerate() {
@@ -363,7 +389,7 @@ fn rule_evidence(i: usize, rule: &PolicyRule) -> Vec<Evidence> {
 }
 
 /// One finding per rule of a non-system role that grants one of `powers`.
-fn rules_granting(s: &Snapshot, out: &mut Out, powers: &[Power], what: &str) {
+fn rules_granting(s: &Input, out: &mut Out, powers: &[Power], what: &str) {
     for role in custom_roles(s) {
         for (i, rule) in role.rules.iter().enumerate() {
             let found: Vec<&str> = rule_powers(rule)
@@ -398,7 +424,7 @@ fn rules_granting(s: &Snapshot, out: &mut Out, powers: &[Power], what: &str) {
 
 // ---- checks --------------------------------------------------------------------------
 
-fn cluster_admin_bound(s: &Snapshot, out: &mut Out) {
+fn cluster_admin_bound(s: &Input, out: &mut Out) {
     for b in &s.kube.bindings {
         if b.role_ref.kind != "ClusterRole" || b.role_ref.name != "cluster-admin" {
             continue;
@@ -436,7 +462,7 @@ fn cluster_admin_bound(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn wildcards(s: &Snapshot, out: &mut Out) {
+fn wildcards(s: &Input, out: &mut Out) {
     for role in custom_roles(s) {
         for (i, rule) in role.rules.iter().enumerate() {
             let fields = [
@@ -472,7 +498,7 @@ fn wildcards(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn reads_secrets(s: &Snapshot, out: &mut Out) {
+fn reads_secrets(s: &Input, out: &mut Out) {
     rules_granting(
         s,
         out,
@@ -481,7 +507,7 @@ fn reads_secrets(s: &Snapshot, out: &mut Out) {
     );
 }
 
-fn creates_workloads(s: &Snapshot, out: &mut Out) {
+fn creates_workloads(s: &Input, out: &mut Out) {
     rules_granting(
         s,
         out,
@@ -490,7 +516,7 @@ fn creates_workloads(s: &Snapshot, out: &mut Out) {
     );
 }
 
-fn exec_and_proxy(s: &Snapshot, out: &mut Out) {
+fn exec_and_proxy(s: &Input, out: &mut Out) {
     rules_granting(
         s,
         out,
@@ -499,7 +525,7 @@ fn exec_and_proxy(s: &Snapshot, out: &mut Out) {
     );
 }
 
-fn bind_escalate_impersonate(s: &Snapshot, out: &mut Out) {
+fn bind_escalate_impersonate(s: &Input, out: &mut Out) {
     rules_granting(
         s,
         out,
@@ -508,7 +534,7 @@ fn bind_escalate_impersonate(s: &Snapshot, out: &mut Out) {
     );
 }
 
-fn broad_subjects(s: &Snapshot, out: &mut Out) {
+fn broad_subjects(s: &Input, out: &mut Out) {
     for b in &s.kube.bindings {
         if BUILTIN_PUBLIC_BINDINGS.contains(&b.meta.name.as_str()) {
             continue;
@@ -559,10 +585,10 @@ fn broad_subjects(s: &Snapshot, out: &mut Out) {
 
 /// The takeover paths of one workload's service account: (grant, takeover powers).
 pub fn takeover_paths<'a>(
-    kube: &'a KubeInventory,
+    s: &Input<'a>,
     unit: &WorkloadUnit<'_>,
 ) -> Vec<(SaGrant<'a>, Vec<Power>)> {
-    service_account_grants(kube, unit.namespace(), unit.pod().service_account())
+    indexed_grants(s, unit.namespace(), unit.pod().service_account())
         .into_iter()
         .filter_map(|g| {
             let p: Vec<Power> = rule_powers(g.rule)
@@ -574,19 +600,15 @@ pub fn takeover_paths<'a>(
         .collect()
 }
 
-fn workload_takeover(s: &Snapshot, out: &mut Out) {
-    for unit in s.kube.units() {
-        let paths = takeover_paths(&s.kube, &unit);
+fn workload_takeover(s: &Input, out: &mut Out) {
+    for unit in s.units() {
+        let paths = takeover_paths(s, &unit);
         if paths.is_empty() {
             continue;
         }
         let ns = unit.namespace();
         let sa = unit.pod().service_account();
-        let sa_obj = s
-            .kube
-            .service_accounts
-            .iter()
-            .find(|a| a.meta.name == sa && a.meta.namespace_str() == ns);
+        let sa_obj = s.service_account(ns, sa);
         let mounted = unit
             .pod()
             .automount_service_account_token

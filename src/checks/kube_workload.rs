@@ -4,12 +4,13 @@
 //! Security Standards checks (KW-001 to KW-021) are in `kube_pss.rs`.
 
 use super::frameworks::*;
+use super::input::Input;
 use super::{
     kube_containers, parse_image_ref, pod_path, unit_ref, Check, Family, KubeContainer, Out,
     Severity,
 };
 use crate::findings::{Evidence, ResourceRef};
-use crate::model::{DataKind, Snapshot, WorkloadKind, WorkloadUnit};
+use crate::model::{DataKind, WorkloadKind, WorkloadUnit};
 
 const NEEDS: &[DataKind] = &[DataKind::KubeWorkloads];
 const NEEDS_SA: &[DataKind] = &[DataKind::KubeWorkloads, DataKind::KubeServiceAccounts];
@@ -215,7 +216,7 @@ fn is_batch(u: &WorkloadUnit) -> bool {
 }
 
 /// Whether the pod gets a service account token, with the evidence that decides it.
-fn token_mounted(s: &Snapshot, u: &WorkloadUnit) -> (bool, Vec<Evidence>) {
+fn token_mounted(s: &Input, u: &WorkloadUnit) -> (bool, Vec<Evidence>) {
     let pod = u.pod();
     let path = pod_path(u, "automountServiceAccountToken");
     match pod.automount_service_account_token {
@@ -223,11 +224,7 @@ fn token_mounted(s: &Snapshot, u: &WorkloadUnit) -> (bool, Vec<Evidence>) {
         None => {
             let name = pod.service_account();
             let sa_path = format!("ServiceAccount/{name}.automountServiceAccountToken");
-            let sa = s
-                .kube
-                .service_accounts
-                .iter()
-                .find(|a| a.meta.name == name && a.meta.namespace_str() == u.namespace());
+            let sa = s.service_account(u.namespace(), name);
             let (mounted, observed) = match sa.map(|a| a.automount_service_account_token) {
                 Some(Some(v)) => (v, v.to_string()),
                 Some(None) => (true, "unset (defaults to true)".to_string()),
@@ -249,7 +246,7 @@ fn token_mounted(s: &Snapshot, u: &WorkloadUnit) -> (bool, Vec<Evidence>) {
 
 // ---- checks --------------------------------------------------------------------------
 
-fn writable_rootfs(s: &Snapshot, out: &mut Out) {
+fn writable_rootfs(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let v = kc.container.security_context.read_only_root_filesystem;
         if v == Some(true) {
@@ -267,7 +264,7 @@ fn writable_rootfs(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn cpu_resources(s: &Snapshot, out: &mut Out) {
+fn cpu_resources(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let r = &kc.container.resources;
         let ev = missing(
@@ -288,7 +285,7 @@ fn cpu_resources(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn memory_resources(s: &Snapshot, out: &mut Out) {
+fn memory_resources(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let r = &kc.container.resources;
         let ev = missing(
@@ -309,7 +306,7 @@ fn memory_resources(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn probe(s: &Snapshot, out: &mut Out, field: &str, has: fn(&crate::model::ContainerSpec) -> bool) {
+fn probe(s: &Input, out: &mut Out, field: &str, has: fn(&crate::model::ContainerSpec) -> bool) {
     for kc in kube_containers(s) {
         if kc.container.init || is_batch(&kc.unit) || has(kc.container) {
             continue;
@@ -323,16 +320,16 @@ fn probe(s: &Snapshot, out: &mut Out, field: &str, has: fn(&crate::model::Contai
     }
 }
 
-fn liveness(s: &Snapshot, out: &mut Out) {
+fn liveness(s: &Input, out: &mut Out) {
     probe(s, out, "livenessProbe", |c| c.liveness_probe);
 }
 
-fn readiness(s: &Snapshot, out: &mut Out) {
+fn readiness(s: &Input, out: &mut Out) {
     probe(s, out, "readinessProbe", |c| c.readiness_probe);
 }
 
-fn token_automounted(s: &Snapshot, out: &mut Out) {
-    for u in s.kube.units() {
+fn token_automounted(s: &Input, out: &mut Out) {
+    for u in s.units() {
         let (mounted, ev) = token_mounted(s, &u);
         if mounted {
             out.emit(
@@ -350,8 +347,8 @@ fn token_automounted(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn default_service_account(s: &Snapshot, out: &mut Out) {
-    for u in s.kube.units() {
+fn default_service_account(s: &Input, out: &mut Out) {
+    for u in s.units() {
         let pod = u.pod();
         if pod.service_account() != "default" {
             continue;
@@ -380,8 +377,8 @@ fn default_service_account(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn default_namespace(s: &Snapshot, out: &mut Out) {
-    for u in s.kube.units() {
+fn default_namespace(s: &Input, out: &mut Out) {
+    for u in s.units() {
         if u.namespace() == "default" {
             out.emit(
                 unit_ref(&u),
@@ -393,7 +390,7 @@ fn default_namespace(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn pull_policy(s: &Snapshot, out: &mut Out) {
+fn pull_policy(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let image = kc.container.image.trim();
         if image.is_empty() {
@@ -428,7 +425,7 @@ fn pull_policy(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn latest_tag(s: &Snapshot, out: &mut Out) {
+fn latest_tag(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let image = kc.container.image.trim();
         if image.is_empty() {
@@ -452,7 +449,7 @@ fn latest_tag(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn no_digest(s: &Snapshot, out: &mut Out) {
+fn no_digest(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let image = kc.container.image.trim();
         if image.is_empty() || parse_image_ref(image).digest.is_some() {
@@ -467,8 +464,8 @@ fn no_digest(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn naked_pod(s: &Snapshot, out: &mut Out) {
-    for u in s.kube.units() {
+fn naked_pod(s: &Input, out: &mut Out) {
+    for u in s.units() {
         let w = u.workload;
         if w.kind != WorkloadKind::Pod
             || !w.meta.owner_references.is_empty()
@@ -485,7 +482,7 @@ fn naked_pod(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn namespace_psa(s: &Snapshot, out: &mut Out) {
+fn namespace_psa(s: &Input, out: &mut Out) {
     for ns in &s.kube.namespaces {
         let level = ns.psa_level("enforce").map(str::trim);
         if level.is_some_and(|l| !l.is_empty() && !l.eq_ignore_ascii_case("privileged")) {

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod engine;
 pub mod frameworks;
 pub mod glob;
+pub mod input;
 pub mod manual;
 mod support;
 
@@ -27,6 +28,7 @@ use crate::model::{DataKind, Snapshot};
 pub use catalog::{catalog, find};
 pub use engine::{run, CheckResult, Outcome, ScanResult, Selection};
 pub use frameworks::{Control, Framework};
+pub use input::Input;
 pub use support::*;
 
 #[derive(
@@ -125,7 +127,7 @@ pub struct Check {
     pub controls: &'static [Control],
     /// The data the check reads; if any is missing the check is "not evaluated".
     pub needs: &'static [DataKind],
-    pub run: fn(&Snapshot, &mut Out),
+    pub run: fn(&Input<'_>, &mut Out),
 }
 
 impl std::fmt::Debug for Check {
@@ -141,8 +143,13 @@ impl Check {
     }
     /// Run this check alone over a snapshot (tests and the engine).
     pub fn evaluate(&self, snapshot: &Snapshot) -> Vec<Finding> {
+        self.evaluate_in(&Input::new(snapshot))
+    }
+    /// Run this check over an input whose shared lookups other checks may already have
+    /// built (the engine builds one [`Input`] per scan).
+    pub fn evaluate_in(&self, input: &Input<'_>) -> Vec<Finding> {
         let mut out = Out::new(self);
-        (self.run)(snapshot, &mut out);
+        (self.run)(input, &mut out);
         out.findings
     }
 }

@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::frameworks::*;
+use super::input::Input;
 use super::{container_ref, kube_containers, pod_path, unit_ref, Check, Family, Out, Severity};
 use crate::findings::{Evidence, ResourceRef};
 use crate::model::{CoverageStatus, DataKind, EnvValue, EnvVar, SecretHit, Snapshot, WorkloadKind};
@@ -217,7 +218,7 @@ fn by_location<'a>(
 
 // ---- checks --------------------------------------------------------------------------
 
-fn kube_env_literal(s: &Snapshot, out: &mut Out) {
+fn kube_env_literal(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         for (var, redacted, rule) in literal_secrets(&kc.container.env) {
             let location = format!("env.{}", var.name);
@@ -237,7 +238,7 @@ fn kube_env_literal(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn docker_env_literal(s: &Snapshot, out: &mut Out) {
+fn docker_env_literal(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         for (var, redacted, rule) in literal_secrets(&c.env) {
             let location = format!("env.{}", var.name);
@@ -257,8 +258,8 @@ fn docker_env_literal(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn kube_value_patterns(s: &Snapshot, out: &mut Out) {
-    for unit in s.kube.units() {
+fn kube_value_patterns(s: &Input, out: &mut Out) {
+    for unit in s.units() {
         for (loc, rules, forms) in by_location(unit.workload.secrets.iter()) {
             out.emit(
                 unit_ref(&unit),
@@ -300,7 +301,7 @@ fn kube_value_patterns(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn docker_value_patterns(s: &Snapshot, out: &mut Out) {
+fn docker_value_patterns(s: &Input, out: &mut Out) {
     for c in &s.docker.containers {
         let hits = c.secrets.iter().filter(|h| !h.location.starts_with("env"));
         for (loc, rules, forms) in by_location(hits) {
@@ -318,7 +319,7 @@ fn docker_value_patterns(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn configmap_secrets(s: &Snapshot, out: &mut Out) {
+fn configmap_secrets(s: &Input, out: &mut Out) {
     for cm in &s.kube.config_maps {
         for (loc, rules, forms) in by_location(cm.secrets.iter()) {
             out.emit(
@@ -335,7 +336,7 @@ fn configmap_secrets(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn secrets_as_env(s: &Snapshot, out: &mut Out) {
+fn secrets_as_env(s: &Input, out: &mut Out) {
     for kc in kube_containers(s) {
         let mut ev = Vec::new();
         for e in &kc.container.env {
@@ -372,18 +373,10 @@ fn secrets_as_env(s: &Snapshot, out: &mut Out) {
     }
 }
 
-fn missing_refs(s: &Snapshot, out: &mut Out) {
+fn missing_refs(s: &Input, out: &mut Out) {
     let exists = |kind: &str, ns: &str, name: &str| match kind {
-        "Secret" => s
-            .kube
-            .secrets
-            .iter()
-            .any(|x| x.meta.name == name && x.meta.namespace_str() == ns),
-        _ => s
-            .kube
-            .config_maps
-            .iter()
-            .any(|x| x.meta.name == name && x.meta.namespace_str() == ns),
+        "Secret" => s.has_secret(ns, name),
+        _ => s.has_config_map(ns, name),
     };
     let readable = |kind: &str, ns: &str| {
         let dk = if kind == "Secret" {
@@ -448,7 +441,7 @@ fn missing_refs(s: &Snapshot, out: &mut Out) {
         }
     }
     // Volume references, attributed to the workload.
-    for unit in s.kube.units() {
+    for unit in s.units() {
         let ns = unit.namespace();
         for (i, v) in unit.pod().volumes.iter().enumerate() {
             let (kind, field) = match v.kind.as_str() {

@@ -1,9 +1,10 @@
 //! Helpers shared by check families: resource references, evidence paths, iteration over
 //! Kubernetes containers (one per controller, not per replica), effective security context.
 
+use super::input::Input;
 use crate::findings::ResourceRef;
 use crate::model::{
-    Container, ContainerSpec, DockerHost, Image, PodSpec, SeccompProfile, Snapshot, WorkloadUnit,
+    Container, ContainerSpec, DockerHost, Image, PodSpec, SeccompProfile, WorkloadUnit,
 };
 
 pub fn host_ref(h: &DockerHost) -> ResourceRef {
@@ -86,8 +87,10 @@ impl<'a> KubeContainer<'a> {
 }
 
 /// Every container (init containers included) of every workload unit.
-pub fn kube_containers(s: &Snapshot) -> impl Iterator<Item = KubeContainer<'_>> {
-    s.kube.units().into_iter().flat_map(|unit| {
+pub fn kube_containers<'s, 'a: 's>(
+    s: &'s Input<'a>,
+) -> impl Iterator<Item = KubeContainer<'a>> + 's {
+    s.units().flat_map(|unit| {
         unit.pod()
             .all_containers()
             .map(move |container| KubeContainer { unit, container })
