@@ -50,17 +50,73 @@ use crate::checks::Control;
 pub const REPORT_VERSION: u32 = 1;
 
 pub fn render(report: &Report) -> String {
-    let value = to_value(report);
-    let mut s = serde_json::to_string_pretty(&value).unwrap_or_else(|e| {
-        // Serializing a Value built from strings and numbers cannot fail; stay total anyway.
+    // The findings are serialized one at a time into the output instead of as one `Value`
+    // tree: at 434,000 findings the tree took several GB. Keys come out sorted, as
+    // `to_value` (a `Map` without `preserve_order`) gives them, so both paths agree.
+    let mut rest = match to_value_without_findings(report) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    rest.remove("findings");
+    rest.remove("suppressed");
+    let top = Streamed { rest, report };
+    let mut s = serde_json::to_string_pretty(&top).unwrap_or_else(|e| {
+        // Serializing values built from strings and numbers cannot fail; stay total anyway.
         format!("{{\"error\": {:?}}}", e.to_string())
     });
     s.push('\n');
     s
 }
 
+/// The top-level object with `findings` and `suppressed` produced lazily.
+struct Streamed<'r, 'a> {
+    rest: Map<String, Value>,
+    report: &'r Report<'a>,
+}
+
+impl serde::Serialize for Streamed<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut keys: Vec<&str> = self.rest.keys().map(String::as_str).collect();
+        keys.extend(["findings", "suppressed"]);
+        keys.sort_unstable();
+        let mut map = ser.serialize_map(Some(keys.len()))?;
+        let suppressed = self.report.suppressed();
+        for key in keys {
+            match key {
+                "findings" => map.serialize_entry(key, &Each(&self.report.findings, finding))?,
+                "suppressed" => map.serialize_entry(key, &Each(suppressed, self::suppressed))?,
+                _ => map.serialize_entry(key, &self.rest[key])?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// A list serialized one element's `Value` at a time.
+struct Each<'s, T>(&'s [T], fn(&T) -> Value);
+
+impl<T> serde::Serialize for Each<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = ser.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&(self.1)(item))?;
+        }
+        seq.end()
+    }
+}
+
 /// The report as a JSON value (also used by tests and other exporters).
 pub fn to_value(report: &Report) -> Value {
+    let mut v = to_value_without_findings(report);
+    v["findings"] = Value::Array(report.findings.iter().map(finding).collect());
+    v["suppressed"] = Value::Array(report.suppressed().iter().map(suppressed).collect());
+    v
+}
+
+/// Everything but the `findings` and `suppressed` lists (empty here).
+fn to_value_without_findings(report: &Report) -> Value {
     let t = &report.totals;
     let mut by_severity = Map::new();
     for (s, n) in &t.by_severity {
@@ -122,7 +178,6 @@ pub fn to_value(report: &Report) -> Value {
             })
         })
         .collect();
-    let findings: Vec<Value> = report.findings.iter().map(finding).collect();
     let checks: Vec<Value> = report
         .checks
         .iter()
@@ -168,11 +223,11 @@ pub fn to_value(report: &Report) -> Value {
         "generated_at": report.generated_at,
         "sources": sources,
         "summary": summary,
-        "findings": findings,
+        "findings": [],
         "checks": checks,
         "coverage_gaps": gaps,
         "manual": manual,
-        "suppressed": report.suppressed().iter().map(suppressed).collect::<Vec<_>>(),
+        "suppressed": [],
         "suppression_rules": report
             .suppressions
             .as_ref()
