@@ -22,6 +22,7 @@ mod docker;
 mod gaps;
 mod graph;
 mod kube;
+mod kube_hops;
 mod kube_paths;
 mod kube_peers;
 
