@@ -13,7 +13,7 @@ use super::classify::candidates_in;
 use super::lookup::Lookup;
 use super::measures::{measures, system_resources, FindingIndex, Measure};
 use super::overrides::{Excluded, Overrides};
-use super::reach::{connection_map, Reachability, StoreReach};
+use super::reach::{connection_map_with_units, Reachability, StoreReach};
 use super::systems::{system_of, SystemKey};
 use super::{risks, DataStore};
 use crate::checks::ScanResult;
@@ -131,7 +131,7 @@ impl RegisterRow {
 pub fn register(snapshot: &Snapshot, scan: &ScanResult, overrides: &Overrides) -> Register {
     let lookup = Lookup::new(snapshot);
     let applied = overrides.apply(candidates_in(&lookup));
-    let map = connection_map(snapshot, &applied.stores);
+    let map = connection_map_with_units(snapshot, lookup.units.clone(), &applied.stores);
     // One reach entry per store, in the same order (the connection map's contract).
     let mut groups: Vec<(SystemKey, Vec<(&DataStore, &StoreReach)>)> = Vec::new();
     let mut position: std::collections::HashMap<(String, String), usize> =

@@ -2,7 +2,7 @@
 //! select them, and the ways in from outside (Ingress routes, NodePort / LoadBalancer /
 //! externalIPs, hostPort, hostNetwork), plus one hop through an exposed workload.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::gaps::ScopedGaps;
 use super::kube_hops::enters;
@@ -49,26 +49,23 @@ struct ViewInputs<'a, 'n> {
     units: &'n [WorkloadUnit<'a>],
     ns: &'n NsIndex,
     node_ips: Vec<String>,
-    policy_gaps: ScopedGaps<'n>,
-    svc_gaps: ScopedGaps<'n>,
-    ing_gaps: ScopedGaps<'n>,
+    /// Per namespace of a unit: why NetworkPolicies, Services, Ingresses are not known.
+    gaps: HashMap<&'a str, [Option<String>; 3]>,
     policies: HashMap<&'a str, SelectorIndex<'a, NetworkPolicy>>,
     services: HashMap<&'a str, SelectorIndex<'a, Service>>,
     ingresses: HashMap<(&'a str, &'a str), Vec<&'a Ingress>>,
 }
 
 impl<'a> KubeCtx<'a> {
-    pub(super) fn new(s: &'a Snapshot) -> Self {
-        let units = s.kube.units();
+    /// `units` are `s.kube.units()` (the caller may have them already).
+    pub(super) fn new(s: &'a Snapshot, units: Vec<WorkloadUnit<'a>>) -> Self {
         let ns = NsIndex::new(s, &units);
         let others = ns.names();
         let inputs = ViewInputs {
             units: &units,
             ns: &ns,
             node_ips: node_external_ips(s),
-            policy_gaps: ScopedGaps::new(s, DataKind::KubeNetworkPolicies, others.clone()),
-            svc_gaps: ScopedGaps::new(s, DataKind::KubeServices, others.clone()),
-            ing_gaps: ScopedGaps::new(s, DataKind::KubeIngresses, others),
+            gaps: namespace_gaps(s, &units, others),
             policies: ingress_policies_by_namespace(s),
             services: services_by_namespace(s),
             ingresses: ingresses_by_backend(s),
@@ -197,6 +194,26 @@ pub(super) fn relabel_store(p: &ReachPath, label: &str) -> ReachPath {
     p
 }
 
+/// The coverage gaps of every unit's namespace, asked once per namespace.
+fn namespace_gaps<'a>(
+    s: &Snapshot,
+    units: &[WorkloadUnit<'a>],
+    others: BTreeSet<&str>,
+) -> HashMap<&'a str, [Option<String>; 3]> {
+    let kinds = [
+        DataKind::KubeNetworkPolicies,
+        DataKind::KubeServices,
+        DataKind::KubeIngresses,
+    ];
+    let scoped = kinds.map(|k| ScopedGaps::new(s, k, others.clone()));
+    let mut out = HashMap::new();
+    for u in units {
+        out.entry(u.namespace())
+            .or_insert_with(|| scoped.each_ref().map(|g| g.gap(u.namespace())));
+    }
+    out
+}
+
 fn node_external_ips(s: &Snapshot) -> Vec<String> {
     let mut ips: Vec<String> = s
         .kube
@@ -216,7 +233,7 @@ fn view<'n>(inputs: &ViewInputs<'_, 'n>, i: usize, peers: &mut PeerCache<'n>) ->
     let mut notes = Vec::new();
     let labels = &u.pod().labels;
 
-    let policy_gap = inputs.policy_gaps.gap(ns);
+    let [policy_gap, svc_gap, ing_gap] = inputs.gaps.get(ns).cloned().unwrap_or_default();
     let ns_policies = inputs.policies.get(ns);
     let policies: Vec<&NetworkPolicy> = ns_policies
         .map(|p| p.candidates(labels))
@@ -272,8 +289,6 @@ fn view<'n>(inputs: &ViewInputs<'_, 'n>, i: usize, peers: &mut PeerCache<'n>) ->
     let store = Hop::new(NodeKind::Store, unit_label(u), None);
     let mut direct = Vec::new();
     let mut services = Vec::new();
-    let svc_gap = inputs.svc_gaps.gap(ns);
-    let ing_gap = inputs.ing_gaps.gap(ns);
     unknown.extend(svc_gap.iter().cloned());
     unknown.extend(ing_gap.iter().cloned());
     let selecting = inputs
