@@ -20,9 +20,10 @@
 use std::collections::BTreeMap;
 
 pub use super::images::{image_repository_name, store_image};
+use super::lookup::Lookup;
 use super::DataStore;
 use crate::findings::ResourceRef;
-use crate::model::{Container, KubeInventory, Snapshot, WorkloadKind, WorkloadUnit};
+use crate::model::{Container, Snapshot, WorkloadKind, WorkloadUnit};
 
 pub const LABEL_CLASSIFICATION: &str = "docket.io/data-classification";
 pub const LABEL_OWNER: &str = "docket.io/owner";
@@ -93,7 +94,7 @@ pub fn is_system_path(path: &str) -> bool {
 
 /// Every data store in the snapshot, Docker containers first, in inventory order.
 pub fn data_stores(snapshot: &Snapshot) -> Vec<DataStore> {
-    candidates(snapshot)
+    candidates_in(&Lookup::new(snapshot))
         .into_iter()
         .filter(Candidate::is_store)
         .map(|c| c.store)
@@ -118,14 +119,19 @@ impl Candidate {
 
 /// Candidates for every Docker container and every Kubernetes controller.
 pub fn candidates(snapshot: &Snapshot) -> Vec<Candidate> {
-    let mut out: Vec<Candidate> = snapshot
+    candidates_in(&Lookup::new(snapshot))
+}
+
+/// [`candidates`] with the snapshot's indexes already built.
+pub fn candidates_in(lookup: &Lookup<'_>) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = lookup
+        .snapshot
         .docker
         .containers
         .iter()
-        .map(|c| inspect_container(snapshot, c))
+        .map(|c| inspect_container(lookup, c))
         .collect();
-    let kube = &snapshot.kube;
-    out.extend(kube.units().iter().map(|u| inspect_workload(kube, u)));
+    out.extend(lookup.units.iter().map(|u| inspect_workload(lookup, u)));
     out
 }
 
@@ -163,21 +169,20 @@ fn label_rules(labels: &BTreeMap<String, String>) -> Result<Vec<String>, String>
 }
 
 /// A Docker container: image, labels, volumes and read-write binds.
-pub fn classify_container(snapshot: &Snapshot, c: &Container) -> Option<DataStore> {
-    let cand = inspect_container(snapshot, c);
+pub fn classify_container(lookup: &Lookup<'_>, c: &Container) -> Option<DataStore> {
+    let cand = inspect_container(lookup, c);
     cand.is_store().then_some(cand.store)
 }
 
 /// A Kubernetes workload (one per controller): image, labels, PVCs and host paths.
-pub fn classify_workload(kube: &KubeInventory, unit: &WorkloadUnit<'_>) -> Option<DataStore> {
-    let cand = inspect_workload(kube, unit);
+pub fn classify_workload(lookup: &Lookup<'_>, unit: &WorkloadUnit<'_>) -> Option<DataStore> {
+    let cand = inspect_workload(lookup, unit);
     cand.is_store().then_some(cand.store)
 }
 
-fn inspect_container(snapshot: &Snapshot, c: &Container) -> Candidate {
+fn inspect_container(lookup: &Lookup<'_>, c: &Container) -> Candidate {
     let (mut why, veto) = split_veto(label_rules(&c.labels));
-    let image_name = snapshot
-        .docker
+    let image_name = lookup
         .image_of(c)
         .and_then(|i| i.repo_tags.first().cloned())
         .unwrap_or_else(|| c.image.clone());
@@ -191,7 +196,7 @@ fn inspect_container(snapshot: &Snapshot, c: &Container) -> Candidate {
     for m in &c.mounts {
         match m.kind.as_str() {
             "volume" => {
-                let (name, driver) = docker_volume(snapshot, c, &m.source);
+                let (name, driver) = docker_volume(lookup, c, &m.source);
                 let via = driver.map(|d| format!(" (driver {d})")).unwrap_or_default();
                 why.push(format!(
                     "named volume {name}{via} mounted at {}",
@@ -219,14 +224,11 @@ fn inspect_container(snapshot: &Snapshot, c: &Container) -> Candidate {
 /// mountpoint as `Source`; the name is the volume whose mountpoint that is, else the
 /// `/var/lib/docker/volumes/<name>/_data` segment.
 fn docker_volume<'a>(
-    snapshot: &'a Snapshot,
+    lookup: &Lookup<'a>,
     c: &Container,
     source: &str,
 ) -> (String, Option<&'a str>) {
-    let vol = snapshot.docker.volumes.iter().find(|v| {
-        (v.name == source || (!v.mountpoint.is_empty() && v.mountpoint == source))
-            && (v.host.is_empty() || c.host.is_empty() || v.host == c.host)
-    });
+    let vol = lookup.volume(c, source);
     let name = match vol {
         Some(v) => v.name.clone(),
         None => source
@@ -242,10 +244,10 @@ fn docker_volume<'a>(
     (name, driver)
 }
 
-fn inspect_workload(kube: &KubeInventory, unit: &WorkloadUnit<'_>) -> Candidate {
+fn inspect_workload(lookup: &Lookup<'_>, unit: &WorkloadUnit<'_>) -> Candidate {
     let w = unit.workload;
     let pod = unit.pod();
-    let ns_labels = kube
+    let ns_labels = lookup
         .namespace(unit.namespace())
         .map(|n| n.meta.labels.clone())
         .unwrap_or_default();

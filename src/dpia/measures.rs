@@ -10,10 +10,10 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::lookup::Lookup;
 use super::DataStore;
 use crate::checks::{self, Check, Family, Framework, Outcome, ScanResult, Severity};
 use crate::findings::{Finding, Platform, ResourceRef};
-use crate::model::Snapshot;
 
 /// One check's verdict on a system.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,11 +61,24 @@ fn key(r: &ResourceRef) -> Key<'_> {
     (r.platform, &r.kind, r.namespace.as_deref(), &r.name)
 }
 
-/// A scan's findings by resource, built once per register: looking up a system's findings
-/// is then proportional to its own findings, not to the whole scan (at 10,000 pods the
-/// register took 6.3 s scanning every finding for every system and store).
+/// A scan's findings by resource, and the GDPR measures of the catalog with their
+/// outcomes, built once per register: looking up a system's findings is then proportional
+/// to its own findings, not to the whole scan (at 10,000 pods the register took 6.3 s
+/// scanning every finding for every system and store), and the catalog is walked once, not
+/// once per store.
 pub struct FindingIndex<'a> {
     by_resource: HashMap<Key<'a>, Vec<&'a Finding>>,
+    /// The catalog's GDPR measures (RBAC left out), in catalog order.
+    gdpr: Vec<GdprCheck<'a>>,
+}
+
+/// One GDPR measure of the catalog and what the scan said about it.
+struct GdprCheck<'a> {
+    check: &'static Check,
+    controls: Vec<String>,
+    outcome: Option<&'a Outcome>,
+    /// `partial data: ...`.
+    note: Option<String>,
 }
 
 impl<'a> FindingIndex<'a> {
@@ -74,12 +87,42 @@ impl<'a> FindingIndex<'a> {
         for f in &scan.findings {
             by_resource.entry(key(&f.resource)).or_default().push(f);
         }
-        FindingIndex { by_resource }
+        let outcomes: HashMap<&str, &Outcome> = scan
+            .results
+            .iter()
+            .rev()
+            .map(|r| (r.check_id.as_str(), &r.outcome))
+            .collect();
+        let gdpr = checks::catalog()
+            .iter()
+            .filter(|c| c.family != Family::KubeRbac)
+            .filter_map(|check| {
+                let controls = gdpr_controls(check);
+                // RBAC checks are about roles and subjects, not about a system's resources.
+                if controls.is_empty() {
+                    return None;
+                }
+                let outcome = outcomes.get(check.id).copied();
+                let note = match outcome {
+                    Some(Outcome::Partial(reasons)) => {
+                        Some(format!("partial data: {}", reasons.join("; ")))
+                    }
+                    _ => None,
+                };
+                Some(GdprCheck {
+                    check,
+                    controls,
+                    outcome,
+                    note,
+                })
+            })
+            .collect();
+        FindingIndex { by_resource, gdpr }
     }
 }
 
 /// Every resource whose findings count for these stores.
-pub fn system_resources(snapshot: &Snapshot, stores: &[&DataStore]) -> Vec<ResourceRef> {
+pub fn system_resources(lookup: &Lookup<'_>, stores: &[&DataStore]) -> Vec<ResourceRef> {
     let mut out: Vec<ResourceRef> = Vec::new();
     let mut seen: HashSet<(Platform, String, Option<String>, String)> = HashSet::new();
     let mut add = |r: ResourceRef, out: &mut Vec<ResourceRef>| {
@@ -99,13 +142,8 @@ pub fn system_resources(snapshot: &Snapshot, stores: &[&DataStore]) -> Vec<Resou
         match r.platform {
             Platform::Docker => {
                 let host = r.host.clone().unwrap_or_default();
-                let d = &snapshot.docker;
-                if let Some(c) = d
-                    .containers
-                    .iter()
-                    .find(|c| c.name == r.name && c.host == host)
-                {
-                    if let Some(i) = d.image_of(c) {
+                if let Some(c) = lookup.container(&r.name, |h| h == host) {
+                    if let Some(i) = lookup.image_of(c) {
                         add(
                             ResourceRef::docker("Image", &i.display_name(), &host),
                             &mut out,
@@ -118,23 +156,16 @@ pub fn system_resources(snapshot: &Snapshot, stores: &[&DataStore]) -> Vec<Resou
             }
             Platform::Kubernetes => {
                 let ns = r.namespace.clone().unwrap_or_default();
-                let k = &snapshot.kube;
-                let labels = super::systems::find_workload(snapshot, &r.kind, &ns, &r.name)
-                    .map(|w| w.pod.labels.clone())
-                    .unwrap_or_default();
-                for svc in k.services.iter().filter(|s| {
-                    s.meta.namespace_str() == ns
-                        && !s.selector.is_empty()
-                        && s.selector.iter().all(|(k, v)| labels.get(k) == Some(v))
-                }) {
+                let labels = lookup
+                    .workload(&r.kind, &ns, &r.name)
+                    .map(|w| &w.pod.labels);
+                let empty = Default::default();
+                for svc in lookup.services_selecting(&ns, labels.unwrap_or(&empty)) {
                     add(
                         ResourceRef::kube("Service", Some(&ns), &svc.meta.name),
                         &mut out,
                     );
-                    for ing in k.ingresses.iter().filter(|i| {
-                        i.meta.namespace_str() == ns
-                            && i.backends.iter().any(|b| b.service == svc.meta.name)
-                    }) {
+                    for ing in lookup.ingresses_to(&ns, &svc.meta.name) {
                         add(
                             ResourceRef::kube("Ingress", Some(&ns), &ing.meta.name),
                             &mut out,
@@ -159,12 +190,7 @@ fn reads_platform(check: &Check, platform: Platform) -> bool {
 }
 
 /// Failing, in-place and not-evaluated GDPR measures over `resources` of `platform`.
-pub fn measures(
-    scan: &ScanResult,
-    index: &FindingIndex,
-    platform: Platform,
-    resources: &[ResourceRef],
-) -> Measures {
+pub fn measures(index: &FindingIndex, platform: Platform, resources: &[ResourceRef]) -> Measures {
     let mut m = Measures::default();
     let mut by_check: HashMap<&str, Vec<&Finding>> = HashMap::new();
     let mut looked: HashSet<Key> = HashSet::new();
@@ -177,41 +203,31 @@ pub fn measures(
             by_check.entry(f.check_id.as_str()).or_default().push(f);
         }
     }
-    for check in checks::catalog() {
-        let controls = gdpr_controls(check);
-        // RBAC checks are about roles and subjects, not about a system's resources.
-        if controls.is_empty()
-            || check.family == Family::KubeRbac
-            || !reads_platform(check, platform)
-        {
+    for g in &index.gdpr {
+        let check = g.check;
+        if !reads_platform(check, platform) {
             continue;
         }
         let hits: Vec<&Finding> = by_check.remove(check.id).unwrap_or_default();
-        let outcome = scan.result(check.id).map(|r| &r.outcome);
-        let note = match outcome {
-            Some(Outcome::Partial(reasons)) => {
-                Some(format!("partial data: {}", reasons.join("; ")))
-            }
-            _ => None,
-        };
+        let outcome = g.outcome;
+        let note = g.note.clone();
         let mut measure = Measure {
             check_id: check.id.to_string(),
             title: check.title.to_string(),
             severity: None,
-            controls,
+            controls: g.controls.clone(),
             resources: Vec::new(),
             note,
         };
         if !hits.is_empty() {
             measure.severity = hits.iter().map(|f| f.severity).max();
-            for f in hits {
-                let d = super::resource_name(&f.resource);
-                if !measure.resources.contains(&d) {
-                    measure.resources.push(d);
-                }
-            }
+            measure.resources = hits
+                .iter()
+                .map(|f| super::resource_name(&f.resource))
+                .collect();
             // Resources in the scan's order (by name), whatever order they were looked up in.
             measure.resources.sort();
+            measure.resources.dedup();
             m.failing.push(measure);
             continue;
         }

@@ -5,6 +5,7 @@
 
 pub mod classify;
 pub mod images;
+pub mod lookup;
 pub mod measures;
 pub mod overrides;
 pub mod reach;

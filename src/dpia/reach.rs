@@ -22,6 +22,7 @@ mod docker;
 mod gaps;
 mod graph;
 mod kube;
+mod kube_hops;
 mod kube_paths;
 mod kube_peers;
 
@@ -31,7 +32,7 @@ pub use graph::{GraphEdge, GraphNode, Hop, NodeKind, ReachGraph, ReachPath, Tree
 
 use super::DataStore;
 use crate::findings::{Platform, ResourceRef};
-use crate::model::Snapshot;
+use crate::model::{Snapshot, WorkloadUnit};
 
 /// At most this many "one hop" paths are kept per store (the rest are counted).
 pub const ONE_HOP_LIMIT: usize = 40;
@@ -193,12 +194,31 @@ pub fn connection_map(snapshot: &Snapshot, stores: &[DataStore]) -> ConnectionMa
     connection_map_of(snapshot, &refs)
 }
 
+/// [`connection_map`] with the snapshot's workload units already computed
+/// (`snapshot.kube.units()`, as the register's lookups hold them).
+pub fn connection_map_with_units<'a>(
+    snapshot: &'a Snapshot,
+    units: Vec<WorkloadUnit<'a>>,
+    stores: &[DataStore],
+) -> ConnectionMap {
+    let refs: Vec<&ResourceRef> = stores.iter().map(|d| &d.resource).collect();
+    map_of(snapshot, Some(units), &refs)
+}
+
 /// [`connection_map`] for bare resources (a Docker `Container` or a Kubernetes workload).
 pub fn connection_map_of(snapshot: &Snapshot, stores: &[&ResourceRef]) -> ConnectionMap {
+    map_of(snapshot, None, stores)
+}
+
+fn map_of<'a>(
+    snapshot: &'a Snapshot,
+    units: Option<Vec<WorkloadUnit<'a>>>,
+    stores: &[&ResourceRef],
+) -> ConnectionMap {
     let kube_ctx = stores
         .iter()
         .any(|r| r.platform == Platform::Kubernetes)
-        .then(|| kube::KubeCtx::new(snapshot));
+        .then(|| kube::KubeCtx::new(snapshot, units.unwrap_or_else(|| snapshot.kube.units())));
     let docker_ctx = stores
         .iter()
         .any(|r| r.platform == Platform::Docker)

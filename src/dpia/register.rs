@@ -5,12 +5,15 @@
 //! ([`super::risks`]), owners, and what is unknown. A starting point for the record of
 //! processing (Art. 30) and the impact assessment (Art. 35), not a substitute for either.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
-use super::classify::candidates;
+use super::classify::candidates_in;
+use super::lookup::Lookup;
 use super::measures::{measures, system_resources, FindingIndex, Measure};
 use super::overrides::{Excluded, Overrides};
-use super::reach::{connection_map, Reachability, StoreReach};
+use super::reach::{connection_map_with_units, Reachability, StoreReach};
 use super::systems::{system_of, SystemKey};
 use super::{risks, DataStore};
 use crate::checks::ScanResult;
@@ -126,14 +129,15 @@ impl RegisterRow {
 
 /// Classify, correct, map and group: the register of a scan.
 pub fn register(snapshot: &Snapshot, scan: &ScanResult, overrides: &Overrides) -> Register {
-    let applied = overrides.apply(candidates(snapshot));
-    let map = connection_map(snapshot, &applied.stores);
+    let lookup = Lookup::new(snapshot);
+    let applied = overrides.apply(candidates_in(&lookup));
+    let map = connection_map_with_units(snapshot, lookup.units.clone(), &applied.stores);
     // One reach entry per store, in the same order (the connection map's contract).
     let mut groups: Vec<(SystemKey, Vec<(&DataStore, &StoreReach)>)> = Vec::new();
     let mut position: std::collections::HashMap<(String, String), usize> =
         std::collections::HashMap::new();
     for (s, reach) in applied.stores.iter().zip(&map.stores) {
-        let key = system_of(snapshot, s);
+        let key = system_of(&lookup, s);
         match position.get(&(key.scope.clone(), key.name.clone())) {
             Some(&i) => groups[i].1.push((s, reach)),
             None => {
@@ -145,7 +149,7 @@ pub fn register(snapshot: &Snapshot, scan: &ScanResult, overrides: &Overrides) -
     let index = FindingIndex::new(scan);
     let mut rows: Vec<RegisterRow> = groups
         .into_iter()
-        .map(|(key, pairs)| row(snapshot, scan, &index, key, &pairs))
+        .map(|(key, pairs)| row(&lookup, &index, key, &pairs))
         .collect();
     rows.sort_by(|a, b| a.scope.cmp(&b.scope).then_with(|| a.system.cmp(&b.system)));
     Register {
@@ -164,8 +168,7 @@ pub fn register(snapshot: &Snapshot, scan: &ScanResult, overrides: &Overrides) -
 }
 
 fn row(
-    snapshot: &Snapshot,
-    scan: &ScanResult,
+    lookup: &Lookup<'_>,
     index: &FindingIndex,
     key: SystemKey,
     pairs: &[(&DataStore, &StoreReach)],
@@ -175,13 +178,14 @@ fn row(
         .first()
         .map(|s| s.resource.platform)
         .unwrap_or(Platform::Docker);
-    let resources = system_resources(snapshot, &stores);
-    let m = measures(scan, index, platform, &resources);
+    let snapshot = lookup.snapshot;
+    let resources = system_resources(lookup, &stores);
+    let m = measures(index, platform, &resources);
     let entries: Vec<StoreEntry> = pairs
         .iter()
         .map(|(s, reach)| {
-            let own = system_resources(snapshot, &[*s]);
-            let failing = measures(scan, index, platform, &own)
+            let own = system_resources(lookup, &[*s]);
+            let failing = measures(index, platform, &own)
                 .failing
                 .into_iter()
                 .map(|m| m.check_id)
@@ -195,9 +199,10 @@ fn row(
         .collect();
     let union = |f: &dyn Fn(&DataStore) -> Vec<String>| {
         let mut out: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for s in &stores {
             for v in f(s) {
-                if !out.contains(&v) {
+                if seen.insert(v.clone()) {
                     out.push(v);
                 }
             }
@@ -205,11 +210,12 @@ fn row(
         out
     };
     let mut unknown = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for e in &entries {
         let name = e.store.name();
         for u in e.store.unknown.iter().chain(&e.reach.unknown) {
             let line = format!("{name}: {u}");
-            if !unknown.contains(&line) {
+            if seen.insert(line.clone()) {
                 unknown.push(line);
             }
         }

@@ -7,9 +7,10 @@
 //!   user-defined network the container shares with another container (not `bridge`,
 //!   `host`, `none`), else the container alone. Systems are per Docker host.
 
+use super::lookup::Lookup;
 use super::DataStore;
 use crate::findings::Platform;
-use crate::model::{Container, Snapshot, Workload};
+use crate::model::{Container, Workload};
 
 /// A processing system's identity: what the register row is named after.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -27,7 +28,8 @@ const APP_NAME: &str = "app.kubernetes.io/name";
 const COMPOSE_PROJECT: &str = "com.docker.compose.project";
 
 /// The system a store belongs to.
-pub fn system_of(snapshot: &Snapshot, store: &DataStore) -> SystemKey {
+pub fn system_of(lookup: &Lookup<'_>, store: &DataStore) -> SystemKey {
+    let snapshot = lookup.snapshot;
     let r = &store.resource;
     match r.platform {
         Platform::Docker => {
@@ -37,13 +39,9 @@ pub fn system_of(snapshot: &Snapshot, store: &DataStore) -> SystemKey {
             } else {
                 format!("Docker {host}")
             };
-            let c = snapshot
-                .docker
-                .containers
-                .iter()
-                .find(|c| c.name == r.name && (host.is_empty() || c.host == host));
+            let c = lookup.container(&r.name, |h| host.is_empty() || h == host);
             let (name, rule) = match c {
-                Some(c) => docker_group(snapshot, c),
+                Some(c) => docker_group(lookup, c),
                 None => (r.name.clone(), "the container alone".to_string()),
             };
             SystemKey { scope, name, rule }
@@ -56,7 +54,7 @@ pub fn system_of(snapshot: &Snapshot, store: &DataStore) -> SystemKey {
                 format!("Kubernetes {cluster}")
             };
             let ns = r.namespace.clone().unwrap_or_default();
-            let w = find_workload(snapshot, &r.kind, &ns, &r.name);
+            let w = lookup.workload(&r.kind, &ns, &r.name);
             let (name, rule) = match w {
                 Some(w) => kube_group(w, &ns),
                 None => (ns.clone(), format!("namespace {ns}")),
@@ -66,17 +64,13 @@ pub fn system_of(snapshot: &Snapshot, store: &DataStore) -> SystemKey {
     }
 }
 
-fn docker_group(snapshot: &Snapshot, c: &Container) -> (String, String) {
+fn docker_group(lookup: &Lookup<'_>, c: &Container) -> (String, String) {
     if let Some(p) = c.labels.get(COMPOSE_PROJECT).filter(|p| !p.is_empty()) {
         return (p.clone(), format!("compose project {p}"));
     }
     let shared = c.networks.iter().find(|n| {
         !matches!(n.as_str(), "bridge" | "host" | "none" | "default")
-            && snapshot
-                .docker
-                .containers
-                .iter()
-                .any(|o| o.name != c.name && o.host == c.host && o.networks.contains(n))
+            && lookup.network_shared(&c.host, n, &c.name)
     });
     match shared {
         Some(n) => (n.clone(), format!("shared network {n}")),
@@ -97,23 +91,4 @@ fn kube_group(w: &Workload, ns: &str) -> (String, String) {
         }
     }
     (ns.to_string(), format!("namespace {ns}"))
-}
-
-/// The workload a store names: the controller itself, or a pod/ReplicaSet it owns.
-pub fn find_workload<'a>(
-    snapshot: &'a Snapshot,
-    kind: &str,
-    ns: &str,
-    name: &str,
-) -> Option<&'a Workload> {
-    let k = &snapshot.kube;
-    k.workloads
-        .iter()
-        .find(|w| w.kind.as_str() == kind && w.meta.namespace_str() == ns && w.meta.name == name)
-        .or_else(|| {
-            k.units()
-                .into_iter()
-                .find(|u| u.kind.as_str() == kind && u.namespace() == ns && u.name == name)
-                .map(|u| u.workload)
-        })
 }

@@ -2,20 +2,24 @@
 //! select them, and the ways in from outside (Ingress routes, NodePort / LoadBalancer /
 //! externalIPs, hostPort, hostNetwork), plus one hop through an exposed workload.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::gaps::gap;
+use super::gaps::ScopedGaps;
+use super::kube_hops::enters;
 use super::kube_paths::{ingress_paths, node_paths, service_paths};
-use super::kube_peers::{policy_sources, selector_str, NsIndex};
-use super::{blank, Exposure, Hop, NodeKind, ReachPath, Reachability, SourceKind, StoreReach};
+use super::kube_peers::{policy_sources, selector_str, NsIndex, PeerCache};
+use super::{blank, Exposure, Hop, NodeKind, ReachPath, Reachability, StoreReach};
+use crate::dpia::lookup::{
+    ingress_policies_by_namespace, ingresses_by_backend, services_by_namespace, SelectorIndex,
+};
 use crate::findings::ResourceRef;
-use crate::model::{DataKind, NetworkPolicy, Service, Snapshot, WorkloadUnit};
+use crate::model::{DataKind, Ingress, NetworkPolicy, Service, Snapshot, Workload, WorkloadUnit};
 
 /// What one workload looks like from outside: its reachability and its own ways in.
-struct UnitView {
-    reach: Reachability,
+pub(super) struct UnitView {
+    pub(super) reach: Reachability,
     /// Direct paths ending at this workload (as a [`NodeKind::Store`] hop).
-    direct: Vec<ReachPath>,
+    pub(super) direct: Vec<ReachPath>,
     services: Vec<ResourceRef>,
     notes: Vec<String>,
     unknown: Vec<String>,
@@ -24,53 +28,111 @@ struct UnitView {
 }
 
 pub(super) struct KubeCtx<'a> {
-    s: &'a Snapshot,
-    units: Vec<WorkloadUnit<'a>>,
-    views: Vec<UnitView>,
-    /// (kind, namespace, name) of each unit -> its index.
+    pub(super) units: Vec<WorkloadUnit<'a>>,
+    pub(super) views: Vec<UnitView>,
+    /// (kind, namespace, name) of each unit -> its index (the last unit so named).
     index: BTreeMap<(&'a str, &'a str, &'a str), usize>,
+    /// (kind, namespace, name) of each unit -> the first unit so named.
+    first: HashMap<(&'a str, &'a str, &'a str), usize>,
+    /// Workloads by (kind, namespace, name), for stores named by a ReplicaSet or Pod.
+    workloads: HashMap<(&'a str, &'a str, &'a str), Vec<&'a Workload>>,
+    /// Per unit: its direct paths another workload's traffic can come in by (open, and not
+    /// a hostNetwork pod without declared ports).
+    pub(super) entries: Vec<usize>,
+    /// Units with at least one such path, in unit order, and the sum of `entries`.
+    pub(super) exposed: Vec<usize>,
+    pub(super) entries_total: usize,
+}
+
+/// What every unit's view is built from, indexed once.
+struct ViewInputs<'a, 'n> {
+    units: &'n [WorkloadUnit<'a>],
+    ns: &'n NsIndex,
+    node_ips: Vec<String>,
+    /// Per namespace of a unit: why NetworkPolicies, Services, Ingresses are not known.
+    gaps: HashMap<&'a str, [Option<String>; 3]>,
+    policies: HashMap<&'a str, SelectorIndex<'a, NetworkPolicy>>,
+    services: HashMap<&'a str, SelectorIndex<'a, Service>>,
+    ingresses: HashMap<(&'a str, &'a str), Vec<&'a Ingress>>,
 }
 
 impl<'a> KubeCtx<'a> {
-    pub(super) fn new(s: &'a Snapshot) -> Self {
-        let units = s.kube.units();
+    /// `units` are `s.kube.units()` (the caller may have them already).
+    pub(super) fn new(s: &'a Snapshot, units: Vec<WorkloadUnit<'a>>) -> Self {
         let ns = NsIndex::new(s, &units);
-        let node_ips = node_external_ips(s);
-        let views = units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| view(s, &units, i, u, &ns, &node_ips))
+        let others = ns.names();
+        let inputs = ViewInputs {
+            units: &units,
+            ns: &ns,
+            node_ips: node_external_ips(s),
+            gaps: namespace_gaps(s, &units, others),
+            policies: ingress_policies_by_namespace(s),
+            services: services_by_namespace(s),
+            ingresses: ingresses_by_backend(s),
+        };
+        let mut peers = PeerCache::new(&units);
+        let views: Vec<UnitView> = (0..units.len())
+            .map(|i| view(&inputs, i, &mut peers))
             .collect();
+        drop(peers);
+        drop(inputs);
         let index = units
             .iter()
             .enumerate()
             .map(|(i, u)| ((u.kind.as_str(), u.namespace(), u.name), i))
             .collect();
+        let mut first = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            first
+                .entry((u.kind.as_str(), u.namespace(), u.name))
+                .or_insert(i);
+        }
+        let mut workloads: HashMap<_, Vec<&Workload>> = HashMap::new();
+        for w in &s.kube.workloads {
+            workloads
+                .entry((
+                    w.kind.as_str(),
+                    w.meta.namespace_str(),
+                    w.meta.name.as_str(),
+                ))
+                .or_default()
+                .push(w);
+        }
+        let entries: Vec<usize> = views
+            .iter()
+            .map(|v| v.direct.iter().filter(|p| enters(p)).count())
+            .collect();
+        let exposed = (0..units.len()).filter(|&j| entries[j] > 0).collect();
+        let entries_total = entries.iter().sum();
         KubeCtx {
-            s,
             units,
             views,
             index,
+            first,
+            workloads,
+            entries,
+            exposed,
+            entries_total,
         }
     }
 
-    fn find(&self, r: &ResourceRef) -> Option<usize> {
+    pub(super) fn find(&self, r: &ResourceRef) -> Option<usize> {
         let ns = r.namespace.as_deref().unwrap_or("");
         let by_unit = self
             .index
             .get(&(r.kind.as_str(), ns, r.name.as_str()))
             .copied();
         by_unit.or_else(|| {
-            // A store named by a ReplicaSet or Pod that belongs to a controller.
-            self.units.iter().position(|u| {
-                u.namespace() == ns
-                    && self.s.kube.workloads.iter().any(|w| {
-                        w.kind.as_str() == r.kind
-                            && w.meta.name == r.name
-                            && w.meta.namespace_str() == ns
-                            && w.controller_identity() == (u.kind, u.name)
-                    })
-            })
+            // A store named by a ReplicaSet or Pod that belongs to a controller: the first
+            // unit that is the controller of one so named.
+            self.workloads
+                .get(&(r.kind.as_str(), ns, r.name.as_str()))?
+                .iter()
+                .filter_map(|w| {
+                    let (kind, name) = w.controller_identity();
+                    self.first.get(&(kind.as_str(), ns, name)).copied()
+                })
+                .min()
         })
     }
 
@@ -105,67 +167,6 @@ impl<'a> KubeCtx<'a> {
         };
         Some(out)
     }
-
-    /// Paths through another exposed workload that may connect to unit `i`.
-    fn one_hop(&self, i: usize, store: &str) -> (Vec<ReachPath>, usize) {
-        let callers: Vec<(usize, Vec<String>)> = match &self.views[i].reach {
-            Reachability::ClusterWide | Reachability::HostNetwork => {
-                (0..self.units.len()).map(|j| (j, Vec::new())).collect()
-            }
-            Reachability::Restricted { sources } => {
-                let mut out: Vec<(usize, Vec<String>)> = Vec::new();
-                for src in sources {
-                    let members: Vec<usize> = match src.kind {
-                        SourceKind::Anyone => (0..self.units.len()).collect(),
-                        _ => src.members.iter().filter_map(|m| self.find(m)).collect(),
-                    };
-                    for j in members {
-                        if !out.iter().any(|(k, _)| *k == j) {
-                            out.push((j, src.ports.clone()));
-                        }
-                    }
-                }
-                out
-            }
-            Reachability::Isolated { .. } | Reachability::Unknown { .. } => Vec::new(),
-        };
-        let mut paths = Vec::new();
-        let mut omitted = 0;
-        for (j, ports) in callers {
-            if j == i {
-                continue;
-            }
-            let caller = unit_label(&self.units[j]);
-            // A hostNetwork pod without declared ports: what it listens on is unknown.
-            let portless_node = |p: &ReachPath| {
-                p.hops
-                    .get(1)
-                    .is_some_and(|h| h.kind == NodeKind::Node && h.port.is_none())
-            };
-            for p in self.views[j]
-                .direct
-                .iter()
-                .filter(|p| p.blocked_by.is_none() && !portless_node(p))
-            {
-                if paths.len() >= super::ONE_HOP_LIMIT {
-                    omitted += 1;
-                    continue;
-                }
-                let mut hops = relabel_store(p, &caller).hops;
-                if let Some(last) = hops.last_mut() {
-                    last.kind = NodeKind::Workload;
-                }
-                let port = (!ports.is_empty()).then(|| ports.join(","));
-                hops.push(Hop::new(NodeKind::Store, store, port));
-                paths.push(ReachPath {
-                    hops,
-                    one_hop: true,
-                    blocked_by: None,
-                });
-            }
-        }
-        (paths, omitted)
-    }
 }
 
 fn store_label(r: &ResourceRef) -> String {
@@ -177,7 +178,7 @@ fn store_label(r: &ResourceRef) -> String {
     )
 }
 
-fn unit_label(u: &WorkloadUnit<'_>) -> String {
+pub(super) fn unit_label(u: &WorkloadUnit<'_>) -> String {
     format!("{} {}/{}", u.kind, u.namespace(), u.name)
 }
 
@@ -185,12 +186,32 @@ pub(super) fn unit_ref(u: &WorkloadUnit<'_>) -> ResourceRef {
     ResourceRef::kube(u.kind.as_str(), Some(u.namespace()), u.name)
 }
 
-fn relabel_store(p: &ReachPath, label: &str) -> ReachPath {
+pub(super) fn relabel_store(p: &ReachPath, label: &str) -> ReachPath {
     let mut p = p.clone();
     if let Some(last) = p.hops.last_mut() {
         last.label = label.to_string();
     }
     p
+}
+
+/// The coverage gaps of every unit's namespace, asked once per namespace.
+fn namespace_gaps<'a>(
+    s: &Snapshot,
+    units: &[WorkloadUnit<'a>],
+    others: BTreeSet<&str>,
+) -> HashMap<&'a str, [Option<String>; 3]> {
+    let kinds = [
+        DataKind::KubeNetworkPolicies,
+        DataKind::KubeServices,
+        DataKind::KubeIngresses,
+    ];
+    let scoped = kinds.map(|k| ScopedGaps::new(s, k, others.clone()));
+    let mut out = HashMap::new();
+    for u in units {
+        out.entry(u.namespace())
+            .or_insert_with(|| scoped.each_ref().map(|g| g.gap(u.namespace())));
+    }
+    out
 }
 
 fn node_external_ips(s: &Snapshot) -> Vec<String> {
@@ -205,27 +226,19 @@ fn node_external_ips(s: &Snapshot) -> Vec<String> {
     ips
 }
 
-fn view(
-    s: &Snapshot,
-    units: &[WorkloadUnit<'_>],
-    i: usize,
-    u: &WorkloadUnit<'_>,
-    ns_index: &NsIndex,
-    node_ips: &[String],
-) -> UnitView {
+fn view<'n>(inputs: &ViewInputs<'_, 'n>, i: usize, peers: &mut PeerCache<'n>) -> UnitView {
+    let u = &inputs.units[i];
     let ns = u.namespace();
-    let others = ns_index.names();
     let mut unknown = Vec::new();
     let mut notes = Vec::new();
     let labels = &u.pod().labels;
 
-    let policy_gap = gap(s, DataKind::KubeNetworkPolicies, ns, &others);
-    let policies: Vec<&NetworkPolicy> = s
-        .kube
-        .network_policies
-        .iter()
-        .filter(|p| p.meta.namespace_str() == ns)
-        .filter(|p| p.policy_types.is_empty() || p.applies_to_ingress())
+    let [policy_gap, svc_gap, ing_gap] = inputs.gaps.get(ns).cloned().unwrap_or_default();
+    let ns_policies = inputs.policies.get(ns);
+    let policies: Vec<&NetworkPolicy> = ns_policies
+        .map(|p| p.candidates(labels))
+        .unwrap_or_default()
+        .into_iter()
         .filter(|p| p.pod_selector.matches(labels))
         .collect();
     let reach = if u.pod().host_network {
@@ -250,18 +263,16 @@ fn view(
             ),
         }
     } else {
-        let (sources, ns_note) = policy_sources(units, i, &policies, ns_index);
+        let (sources, ns_note) = policy_sources(inputs.units, i, &policies, inputs.ns, peers);
         unknown.extend(ns_note);
         Reachability::Restricted { sources }
     };
 
     if reach == Reachability::ClusterWide {
-        let others: Vec<String> = s
-            .kube
-            .network_policies
+        let others: Vec<String> = ns_policies
+            .map(|p| p.items.as_slice())
+            .unwrap_or_default()
             .iter()
-            .filter(|p| p.meta.namespace_str() == ns)
-            .filter(|p| p.policy_types.is_empty() || p.applies_to_ingress())
             .map(|p| format!("{} selects {}", p.meta.name, selector_str(&p.pod_selector)))
             .collect();
         if !others.is_empty() {
@@ -278,23 +289,22 @@ fn view(
     let store = Hop::new(NodeKind::Store, unit_label(u), None);
     let mut direct = Vec::new();
     let mut services = Vec::new();
-    let svc_gap = gap(s, DataKind::KubeServices, ns, &others);
-    let ing_gap = gap(s, DataKind::KubeIngresses, ns, &others);
     unknown.extend(svc_gap.iter().cloned());
     unknown.extend(ing_gap.iter().cloned());
-    for svc in s.kube.services.iter().filter(|svc| selects(svc, u)) {
+    let selecting = inputs
+        .services
+        .get(ns)
+        .map(|idx| idx.candidates(labels))
+        .unwrap_or_default();
+    for svc in selecting.into_iter().filter(|svc| selects(svc, u)) {
         services.push(ResourceRef::kube(
             "Service",
             svc.meta.namespace.as_deref(),
             &svc.meta.name,
         ));
-        service_paths(svc, &store, node_ips, &mut direct);
-        for ing in s
-            .kube
-            .ingresses
-            .iter()
-            .filter(|g| g.meta.namespace_str() == ns)
-        {
+        service_paths(svc, &store, &inputs.node_ips, &mut direct);
+        let routes = inputs.ingresses.get(&(ns, svc.meta.name.as_str()));
+        for ing in routes.into_iter().flatten() {
             ingress_paths(ing, svc, &store, &mut direct);
         }
     }

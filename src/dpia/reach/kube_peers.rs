@@ -1,7 +1,8 @@
 //! NetworkPolicy ingress rules resolved to the callers they allow: pods by selector in the
 //! policy's namespace, any pod in namespaces matching a selector, both, or address blocks.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use super::gaps::gap;
 use super::kube::unit_ref;
@@ -58,13 +59,80 @@ impl NsIndex {
     }
 }
 
+/// The units a peer selects, resolved once per distinct peer (many policies repeat the
+/// same peers: resolving each against every unit made the connection map quadratic).
+pub(super) struct PeerCache<'a> {
+    /// Unit positions by namespace, in unit order.
+    by_ns: HashMap<&'a str, Vec<usize>>,
+    /// (home namespace when no namespace selector, namespace selector, pod selector) ->
+    /// the namespaces matched and the units selected, in unit order.
+    resolved: HashMap<String, Rc<Resolved<'a>>>,
+}
+
+struct Resolved<'a> {
+    namespaces: BTreeSet<&'a str>,
+    units: Vec<usize>,
+}
+
+impl<'a> PeerCache<'a> {
+    pub(super) fn new(units: &[WorkloadUnit<'a>]) -> Self {
+        let mut by_ns: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            by_ns.entry(u.namespace()).or_default().push(i);
+        }
+        PeerCache {
+            by_ns,
+            resolved: HashMap::new(),
+        }
+    }
+
+    /// Units in `namespaces` whose pods `pods` selects (every pod when None).
+    fn resolve(
+        &mut self,
+        units: &[WorkloadUnit<'a>],
+        home: Option<&str>,
+        ns_sel: Option<&LabelSelector>,
+        pods: Option<&LabelSelector>,
+        ns: &'a NsIndex,
+    ) -> Rc<Resolved<'a>> {
+        let key = format!("{home:?}\u{0}{ns_sel:?}\u{0}{pods:?}");
+        if let Some(r) = self.resolved.get(&key) {
+            return Rc::clone(r);
+        }
+        // Only a namespace selector needs the namespaces (to name them).
+        let namespaces: BTreeSet<&'a str> = match ns_sel {
+            Some(sel) => ns.matching(sel).into_iter().collect(),
+            None => BTreeSet::new(),
+        };
+        let mut picked: Vec<usize> = Vec::new();
+        let mut in_ns = |n: &str| {
+            if let Some(list) = self.by_ns.get(n) {
+                picked.extend(list);
+            }
+        };
+        match (ns_sel, home) {
+            (None, Some(h)) => in_ns(h),
+            _ => namespaces.iter().for_each(|n| in_ns(n)),
+        }
+        picked.sort_unstable();
+        picked.retain(|&j| pods.is_none_or(|sel| sel.matches(&units[j].pod().labels)));
+        let r = Rc::new(Resolved {
+            namespaces,
+            units: picked,
+        });
+        self.resolved.insert(key, Rc::clone(&r));
+        r
+    }
+}
+
 /// The sources the ingress rules of `policies` allow to reach unit `me`, and a note when
 /// namespace selectors could only be resolved from namespace names.
-pub(super) fn policy_sources(
-    units: &[WorkloadUnit<'_>],
+pub(super) fn policy_sources<'a>(
+    units: &[WorkloadUnit<'a>],
     me: usize,
     policies: &[&NetworkPolicy],
-    ns: &NsIndex,
+    ns: &'a NsIndex,
+    cache: &mut PeerCache<'a>,
 ) -> (Vec<Source>, Option<String>) {
     let mut out: Vec<Source> = Vec::new();
     let mut label_selector_used = false;
@@ -92,7 +160,7 @@ pub(super) fn policy_sources(
                 if let Some(sel) = &peer.namespace_selector {
                     label_selector_used |= name_of(sel).is_none() && !is_empty(sel);
                 }
-                let (kind, description, members) = resolve(peer, home, units, me, ns);
+                let (kind, description, members) = resolve(peer, home, units, me, ns, cache);
                 add(Source {
                     kind,
                     description,
@@ -112,12 +180,13 @@ pub(super) fn policy_sources(
     (out, note)
 }
 
-fn resolve(
+fn resolve<'a>(
     peer: &NetworkPolicyPeer,
     home: &str,
-    units: &[WorkloadUnit<'_>],
+    units: &[WorkloadUnit<'a>],
     me: usize,
-    ns: &NsIndex,
+    ns: &'a NsIndex,
+    cache: &mut PeerCache<'a>,
 ) -> (SourceKind, String, Vec<ResourceRef>) {
     if let Some(cidr) = &peer.ip_block {
         let mut d = format!("addresses in {cidr}");
@@ -126,16 +195,11 @@ fn resolve(
         }
         return (SourceKind::IpBlock, d, Vec::new());
     }
-    let members = |in_ns: &dyn Fn(&str) -> bool, pods: Option<&LabelSelector>| {
-        units
+    let members = |r: &Resolved| {
+        r.units
             .iter()
-            .enumerate()
-            .filter(|(j, u)| {
-                *j != me
-                    && in_ns(u.namespace())
-                    && pods.is_none_or(|sel| sel.matches(&u.pod().labels))
-            })
-            .map(|(_, u)| unit_ref(u))
+            .filter(|&&j| j != me)
+            .map(|&j| unit_ref(&units[j]))
             .collect::<Vec<_>>()
     };
     match (&peer.namespace_selector, &peer.pod_selector) {
@@ -146,13 +210,13 @@ fn resolve(
                 }
                 _ => format!("any pod in namespace {home}"),
             };
-            let m = members(&|n| n == home, pods.as_ref());
-            (SourceKind::Pods, d, m)
+            let r = cache.resolve(units, Some(home), None, pods.as_ref(), ns);
+            (SourceKind::Pods, d, members(&r))
         }
         (Some(nsel), pods) => {
-            let matched: BTreeSet<&str> = ns.matching(nsel).into_iter().collect();
-            let where_ = ns_phrase(nsel, &matched);
-            let m = members(&|n| matched.contains(n), pods.as_ref());
+            let r = cache.resolve(units, None, Some(nsel), pods.as_ref(), ns);
+            let where_ = ns_phrase(nsel, &r.namespaces);
+            let m = members(&r);
             match pods {
                 Some(sel) if !is_empty(sel) => (
                     SourceKind::PodsInNamespaces,
