@@ -1,9 +1,10 @@
-//! The data layer under the TUI tables at 150,000 findings: building the rows once per
-//! scan, and what a keystroke costs (filter, narrow, sort, group).
+//! The data layer under the TUI tables: building the rows once per scan, and what a
+//! keystroke costs (filter, narrow, sort, group).
 //!
 //! The findings are real: a synthetic cluster from `docket::synth` is normalized through
-//! `kube_json` and scanned by the whole catalog, with enough pods for >= 150,000 findings
-//! (the size is found by scanning a small cluster first and scaling up).
+//! `kube_json` and scanned by the whole catalog (about 2.9 findings per pod). Sizes are
+//! pods: `DOCKET_BENCH_PODS=1000,10000,150000` (the default); groups are named
+//! `tui_rows_<pods>_pods`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::hint::black_box;
@@ -16,14 +17,24 @@ use docket::synth::{self, ClusterSpec};
 use docket::tui::query::Query;
 use docket::tui::rows::{finding_rows, group_findings, FindingRow, Grouping, TableView};
 
-const TARGET_FINDINGS: usize = 150_000;
-/// Pods of the probe cluster that gives the findings-per-pod rate.
-const PROBE_PODS: usize = 2_000;
+const DEFAULT_PODS: &[usize] = &[1_000, 10_000, 150_000];
 /// RESOURCE column of the findings table.
 const RESOURCE: usize = 3;
 
+/// `DOCKET_BENCH_PODS` (comma-separated), else the default sizes.
+fn sizes() -> Vec<usize> {
+    match std::env::var("DOCKET_BENCH_PODS") {
+        Ok(v) => v
+            .split(',')
+            .filter_map(|s| s.trim().replace('_', "").parse().ok())
+            .collect(),
+        Err(_) => DEFAULT_PODS.to_vec(),
+    }
+}
+
 /// Generate a cluster of `pods` pods, normalize it as a file input would be, and scan it.
 fn scan_cluster(pods: usize) -> ScanResult {
+    let started = Instant::now();
     let mut snap = Snapshot::new();
     let mut warnings = Vec::new();
     synth::generate(&ClusterSpec::with_pods(pods), &mut |obj| {
@@ -32,26 +43,13 @@ fn scan_cluster(pods: usize) -> ScanResult {
     for kind in DataKind::ALL.into_iter().filter(|k| !k.is_docker()) {
         snap.coverage.collected(kind, "cluster");
     }
-    checks::run(&snap, &Selection::default())
-}
-
-/// The smallest cluster (to within 10%) whose scan has at least `TARGET_FINDINGS`.
-fn big_scan() -> ScanResult {
-    let started = Instant::now();
-    let probe = scan_cluster(PROBE_PODS).findings.len().max(1);
-    let mut pods = (TARGET_FINDINGS * PROBE_PODS / probe) * 11 / 10;
-    loop {
-        let scan = scan_cluster(pods);
-        let n = scan.findings.len();
-        eprintln!(
-            "tui bench: {pods} pods -> {n} findings ({:.1} s so far)",
-            started.elapsed().as_secs_f64()
-        );
-        if n >= TARGET_FINDINGS {
-            return scan;
-        }
-        pods = pods * TARGET_FINDINGS / n.max(1) * 11 / 10;
-    }
+    let scan = checks::run(&snap, &Selection::default());
+    eprintln!(
+        "tui bench: {pods} pods -> {} findings ({:.1} s)",
+        scan.findings.len(),
+        started.elapsed().as_secs_f64()
+    );
+    scan
 }
 
 fn view(rows: &[FindingRow], query: &str) -> TableView {
@@ -62,7 +60,13 @@ fn view(rows: &[FindingRow], query: &str) -> TableView {
 }
 
 fn tables(c: &mut Criterion) {
-    let scan = big_scan();
+    for pods in sizes() {
+        at_size(c, pods);
+    }
+}
+
+fn at_size(c: &mut Criterion, pods: usize) {
+    let scan = scan_cluster(pods);
     let rows = finding_rows(&scan);
     for q in ["sev:high", "pay", "paym", "ns:pay.*-prod !check:KW-0"] {
         eprintln!(
@@ -71,7 +75,7 @@ fn tables(c: &mut Criterion) {
         );
     }
 
-    let mut g = c.benchmark_group("tui-150k");
+    let mut g = c.benchmark_group(format!("tui_rows_{pods}_pods"));
     g.sample_size(10)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
@@ -97,6 +101,23 @@ fn tables(c: &mut Criterion) {
         g.bench_function(name, |b| {
             b.iter(|| {
                 v.refresh(&rows, &query);
+                black_box(v.visible.len())
+            })
+        });
+    }
+
+    // What a keystroke pays when every row is filtered again: the sort order is kept, so
+    // this is the filter pass alone.
+    for (name, q) in [
+        ("refilter/sev:high", "sev:high"),
+        ("refilter/word pay", "pay"),
+        ("refilter/!sev:info pa", "!sev:info pa"),
+    ] {
+        let query = Query::parse(q);
+        let mut v = view(&rows, "");
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                v.refilter(&rows, &query, &|_| true);
                 black_box(v.visible.len())
             })
         });

@@ -17,6 +17,7 @@ pub mod rows;
 pub mod run;
 pub mod scan;
 pub mod session;
+pub mod settle;
 pub mod theme;
 pub mod views;
 

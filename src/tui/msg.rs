@@ -49,9 +49,30 @@ pub struct Prebuilt {
     pub inventory: Vec<Vec<crate::tui::rows::InventoryRow>>,
     pub totals: crate::report::Totals,
     pub top_checks: Vec<(String, usize, crate::checks::Severity)>,
+    /// Triage and suppressions settled against this scan (the finding rows' states set),
+    /// from the book and rules the app had when the scan started; `None`: the app
+    /// settles them.
+    pub settled: Option<crate::tui::settle::Settled>,
 }
 
 impl Prebuilt {
+    /// The rows, with triage and suppressions settled from `inputs`: what the scan task
+    /// builds off the UI task.
+    pub fn build_settled(
+        snapshot: &Snapshot,
+        scan: &ScanResult,
+        inputs: crate::tui::settle::SettleInputs,
+    ) -> Prebuilt {
+        let mut pre = Prebuilt::build(snapshot, scan);
+        pre.settled = Some(crate::tui::settle::settle(
+            snapshot,
+            scan,
+            inputs,
+            &mut pre.findings,
+        ));
+        pre
+    }
+
     pub fn build(snapshot: &Snapshot, scan: &ScanResult) -> Prebuilt {
         use crate::tui::rows::{finding_rows, inventory_rows, InventoryTab};
         Prebuilt {
@@ -62,6 +83,7 @@ impl Prebuilt {
                 .collect(),
             totals: crate::report::Report::new(snapshot, scan, "").totals,
             top_checks: top_checks(scan),
+            settled: None,
         }
     }
 }

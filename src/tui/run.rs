@@ -218,7 +218,8 @@ fn perform(effect: Effect, app: &mut App, rt: &mut Runtime) -> bool {
                 ));
             }
             log.line(&format!("scan {id} started"));
-            *scan_task = Some(tokio::spawn(scan::run(id, plan, tx.clone())));
+            let inputs = app.settle_inputs();
+            *scan_task = Some(tokio::spawn(scan::run(id, plan, inputs, tx.clone())));
         }
         Effect::CancelScan => {
             if let Some(t) = scan_task.take() {

@@ -9,12 +9,15 @@ use std::time::Instant;
 use tokio::sync::mpsc::Sender;
 
 use super::msg::{Msg, Prebuilt, ScanEvent, ScanProgress, SourcePlan, Workbench};
+use super::settle::SettleInputs;
 use crate::checks::{self, Selection};
 use crate::model::Snapshot;
 use crate::sources::{self, docker_live, kube_live};
 
-/// Run scan `id` and send its progress and result on `tx`.
-pub async fn run(id: u64, plan: SourcePlan, tx: Sender<Msg>) {
+/// Run scan `id` and send its progress and result on `tx`. Triage and suppressions are
+/// settled here against `inputs` (the app's book, rules and disabled checks when the scan
+/// started), off the UI task.
+pub async fn run(id: u64, plan: SourcePlan, inputs: SettleInputs, tx: Sender<Msg>) {
     let started = Instant::now();
     let send = |event: ScanEvent| {
         // Progress may be dropped when the UI is behind; results are awaited below.
@@ -105,10 +108,10 @@ pub async fn run(id: u64, plan: SourcePlan, tx: Sender<Msg>) {
     progress("checks", "", 0, false, "");
     let snap = Arc::new(snap);
     let for_checks = Arc::clone(&snap);
-    // Checks, then the table rows, off the UI task.
+    // Checks, the table rows, rule evaluation and triage reconciliation, off the UI task.
     let (scan, prebuilt) = match tokio::task::spawn_blocking(move || {
         let scan = checks::run(&for_checks, &Selection::default());
-        let pre = Prebuilt::build(&for_checks, &scan);
+        let pre = Prebuilt::build_settled(&for_checks, &scan, inputs);
         (scan, pre)
     })
     .await

@@ -429,12 +429,23 @@ impl App {
         self.grouping != Grouping::None && matches!(self.route(), Route::Findings { .. })
     }
 
-    pub(super) fn groups(&self) -> Vec<crate::tui::rows::Group> {
-        crate::tui::rows::group_findings(
+    /// The groups of the visible findings, computed once per change of the view or the
+    /// grouping (a frame of a grouped table with 150,000 findings would otherwise group
+    /// them all again).
+    pub fn groups(&self) -> std::sync::Arc<Vec<crate::tui::rows::Group>> {
+        let key = (self.findings.view.generation(), self.grouping);
+        if let Some((k, groups)) = &*self.group_memo.borrow() {
+            if *k == key {
+                return std::sync::Arc::clone(groups);
+            }
+        }
+        let groups = std::sync::Arc::new(crate::tui::rows::group_findings(
             &self.findings.rows,
             &self.findings.view.visible,
             self.grouping,
-        )
+        ));
+        *self.group_memo.borrow_mut() = Some((key, std::sync::Arc::clone(&groups)));
+        groups
     }
 
     fn group_next(&mut self) {

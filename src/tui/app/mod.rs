@@ -7,6 +7,7 @@ pub mod dialog;
 mod dpia;
 mod export;
 pub mod input;
+mod install;
 mod log_view;
 mod raw;
 mod route;
@@ -17,7 +18,6 @@ pub mod triage;
 
 use std::cell::Cell;
 use std::collections::{BTreeSet, HashSet};
-use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
@@ -32,7 +32,7 @@ pub use table::TableState;
 use super::action::Layer;
 use super::keymap::Keymap;
 use super::msg::{Effect, Msg, ScanEvent, Workbench};
-use super::rows::{check_rows, CheckRow, FindingRow, Grouping, InventoryRow, InventoryTab};
+use super::rows::{CheckRow, FindingRow, Grouping, InventoryRow, InventoryTab};
 use crate::report::Totals;
 
 /// A transient message under the body.
@@ -43,6 +43,10 @@ pub struct Flash {
     /// Cleared at this tick.
     pub until: u64,
 }
+
+/// The memo behind [`App::groups`].
+pub type GroupMemo =
+    std::cell::RefCell<Option<((u64, Grouping), std::sync::Arc<Vec<super::rows::Group>>)>>;
 
 /// How long a flash stays, in ticks (250 ms each).
 const FLASH_TICKS: u64 = 16;
@@ -62,6 +66,8 @@ pub struct App {
     pub grouping: Grouping,
     /// Selected group while the findings are grouped.
     pub group_selected: usize,
+    /// The groups last computed: ((view generation, grouping), groups); see `groups()`.
+    pub group_memo: GroupMemo,
     /// Checks disabled for this session: their findings are hidden everywhere.
     pub disabled: BTreeSet<String>,
     /// Marked findings (indices into `ScanResult.findings`), for bulk actions.
@@ -90,6 +96,8 @@ pub struct App {
     /// Suppression rules (from the rules file) and what they do to the current scan.
     pub rules: crate::findings::suppress::RuleSet,
     pub evaluation: crate::findings::suppress::Evaluation,
+    /// Rule id -> findings of the current scan it hides (counted once per evaluation).
+    pub rule_hides: std::collections::BTreeMap<String, usize>,
     /// Suppressed findings are hidden unless this is on (`S`).
     pub show_suppressed: bool,
     /// The open modal form, if any: it takes every key.
@@ -130,6 +138,7 @@ impl App {
                 .collect(),
             grouping: Grouping::None,
             group_selected: 0,
+            group_memo: Default::default(),
             disabled: BTreeSet::new(),
             marks: BTreeSet::new(),
             input: None,
@@ -149,6 +158,7 @@ impl App {
             triage: Default::default(),
             rules: Default::default(),
             evaluation: Default::default(),
+            rule_hides: Default::default(),
             show_suppressed: false,
             dialog: None,
             operator: "operator".into(),
@@ -359,57 +369,6 @@ impl App {
         }
     }
 
-    /// Install a finished scan: build every table's rows once, then bring triage and
-    /// suppressions in line with it (the effects record and save what changed).
-    pub fn load(&mut self, mut bench: Workbench) -> Vec<Effect> {
-        let pre = match bench.prebuilt.take() {
-            Some(p) => Arc::try_unwrap(p).unwrap_or_else(|p| rebuild(&p, &bench)),
-            None => super::msg::Prebuilt::build(&bench.snapshot, &bench.scan),
-        };
-        self.totals = Some(pre.totals);
-        self.top_checks = pre.top_checks;
-        // The operator's filter survives a rescan (a remediation's verification rescans).
-        let (filter, query) = (
-            std::mem::take(&mut self.findings.filter),
-            self.findings.query.clone(),
-        );
-        self.findings = findings_table(pre.findings);
-        self.findings.filter = filter;
-        self.findings.query = query;
-        self.checks = TableState::new(check_rows(&bench.scan, &self.disabled), &CheckRow::COLUMNS);
-        self.inventory = InventoryTab::ALL
-            .iter()
-            .zip(pre.inventory)
-            .map(|(tab, rows)| TableState::new(rows, tab.columns()))
-            .collect();
-        // Findings of a previous scan may not exist any more.
-        self.marks.clear();
-        self.routes.retain(|r| {
-            matches!(
-                r,
-                Route::Overview
-                    | Route::Inventory
-                    | Route::Checks
-                    | Route::Rules
-                    | Route::Log
-                    | Route::Dpia
-                    | Route::Findings { resource: None }
-            )
-        });
-        if self.routes.is_empty() {
-            self.routes.push(Route::Overview);
-        }
-        self.data = Some(bench);
-        let mut effects = self.evaluate_rules();
-        effects.extend(self.reconcile_triage());
-        if matches!(self.route(), Route::Dpia) {
-            effects.push(Effect::BuildDpia {
-                scan_id: self.data_scan,
-            });
-        }
-        effects
-    }
-
     /// Re-apply what hides findings: the filter, disabled checks, a resource drill-down.
     pub fn refresh_findings(&mut self) {
         let (disabled, only) = self.findings_scope();
@@ -467,15 +426,10 @@ impl App {
     }
 }
 
-/// The prebuilt rows are shared elsewhere (a cloned workbench): build our own.
-fn rebuild(_: &super::msg::Prebuilt, bench: &Workbench) -> super::msg::Prebuilt {
-    super::msg::Prebuilt::build(&bench.snapshot, &bench.scan)
-}
-
-/// The findings table, worst first.
+/// The findings table, worst first; filtered by the first `refresh_findings`.
 pub fn findings_table(rows: Vec<FindingRow>) -> TableState<FindingRow> {
     let (column, descending) = FindingRow::DEFAULT_SORT;
-    TableState::sorted(rows, &FindingRow::COLUMNS, column, descending)
+    TableState::unfiltered(rows, &FindingRow::COLUMNS, column, descending)
 }
 
 fn keep_finding(

@@ -25,31 +25,23 @@ const EDITOR_HINT: &str = "reason is required; [rule.scope] keys: source context
                            workload container image labels";
 
 impl App {
-    /// Evaluate the rules against the current findings; rules that expired since the
-    /// session started are recorded once.
+    /// Evaluate the rules against the current findings (after the operator changed
+    /// them); rules that expired since the session started are recorded once.
     pub(super) fn evaluate_rules(&mut self) -> Vec<Effect> {
         let Some(bench) = &self.data else {
             return Vec::new();
         };
         let now = (self.clock)();
         let ctx = SnapshotContext::new(&bench.snapshot);
-        self.evaluation = self.rules.evaluate(&bench.scan.findings, &ctx, now);
-        let mut effects = Vec::new();
-        for id in self.evaluation.expired.clone() {
-            if self.expired_logged.insert(id.clone()) {
-                effects.push(Effect::Record(Event::Suppression {
-                    action: SuppressionAction::Expired,
-                    rule_id: id.clone(),
-                    rule: self.rule_text(&id),
-                }));
-            }
-        }
+        let evaluation = self.rules.evaluate(&bench.scan.findings, &ctx, now);
+        let hides = crate::tui::settle::hides(&evaluation);
+        let effects = self.set_evaluation(evaluation, hides);
         self.refresh_states();
         effects
     }
 
     /// The TOML of one rule, for the log and the editor.
-    fn rule_text(&self, id: &str) -> String {
+    pub(super) fn rule_text(&self, id: &str) -> String {
         let one = RuleSet {
             rules: self.rules.get(id).cloned().into_iter().collect(),
         };

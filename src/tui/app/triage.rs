@@ -11,8 +11,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::dialog::{Dialog, DialogKind, Field};
 use super::{App, Route};
-use crate::findings::triage::{reconcile, timestamp, TriageError, TriageState, SCAN_ACTOR};
-use crate::findings::triage_coverage::ScanCoverage;
+use crate::findings::triage::{timestamp, TriageError, TriageState};
 use crate::findings::Finding;
 use crate::session::Event;
 use crate::tui::msg::Effect;
@@ -324,77 +323,16 @@ impl App {
         effects
     }
 
-    /// After a scan: fixed (absent from a scan that read their data), reopened, expired.
-    /// Each change is logged by the scan actor and the book saved.
-    pub(super) fn reconcile_triage(&mut self) -> Vec<Effect> {
-        let Some(bench) = &self.data else {
-            return Vec::new();
-        };
-        let now = (self.clock)();
-        let before = self.triage.clone();
-        let coverage = ScanCoverage::new(&bench.snapshot, &bench.scan, &self.disabled);
-        let report = reconcile(
-            &mut self.triage,
-            &bench.scan.findings,
-            &|r| coverage.covers(r),
-            now,
-        );
-        let mut effects = Vec::new();
-        for fp in report
-            .fixed
-            .iter()
-            .chain(&report.reopened)
-            .chain(&report.expired)
-        {
-            let (Some(old), Some(new)) = (before.get(fp), self.triage.get(fp)) else {
-                continue;
-            };
-            effects.push(Effect::Record(Event::Triage {
-                fingerprint: fp.clone(),
-                check_id: new.check_id.clone(),
-                resource: new.resource_display(),
-                from: old.state.label().to_string(),
-                to: new.state.label().to_string(),
-                reason: new.history.last().and_then(|t| t.reason.clone()),
-                expires: None,
-                by: SCAN_ACTOR.to_string(),
-            }));
-        }
-        if !effects.is_empty() {
-            effects.push(Effect::SaveTriage(Box::new(self.triage.clone())));
-            let mut parts = Vec::new();
-            for (n, what) in [
-                (report.fixed.len(), "confirmed fixed"),
-                (report.reopened.len(), "reopened (found again)"),
-                (report.expired.len(), "risk acceptances expired"),
-            ] {
-                if n > 0 {
-                    parts.push(format!("{n} {what}"));
-                }
-            }
-            self.say(format!("triage: {}", parts.join(", ")));
-        }
-        self.refresh_states();
-        effects
-    }
-
     /// Put every row's state label in line with the book and the suppressions.
     pub(super) fn refresh_states(&mut self) {
         let Some(bench) = &self.data else { return };
-        for row in &mut self.findings.rows {
-            let Some(f) = bench.scan.findings.get(row.index) else {
-                continue;
-            };
-            row.state = if self.evaluation.rule_for(&f.fingerprint).is_some() {
-                "suppressed"
-            } else {
-                match self.triage.get(&f.fingerprint) {
-                    Some(r) if r.state == TriageState::Open && r.reopened.is_some() => "reopened",
-                    Some(r) => r.state.label(),
-                    None => "open",
-                }
-            };
-        }
+        crate::tui::settle::set_states(
+            &mut self.findings.rows,
+            &bench.scan.findings,
+            &self.evaluation,
+            &self.triage,
+        );
+        self.findings.view.rows_changed();
         self.refresh_findings();
     }
 }

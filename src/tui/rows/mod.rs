@@ -50,6 +50,10 @@ pub trait TableRow: Filterable {
 ///
 /// Ties in the sort column keep row order (for findings: severity, check, resource, as the
 /// scan sorted them), in both directions, so the view does not shuffle between frames.
+///
+/// The view keeps every row's index in the current sort order (computed once per rows and
+/// sort), so filtering from scratch walks that order and keeps the matches: a filtered
+/// view comes out sorted without sorting.
 #[derive(Debug, Clone, Default)]
 pub struct TableView {
     pub sort_column: usize,
@@ -60,6 +64,17 @@ pub struct TableView {
     query: Query,
     /// The number of rows `visible` was computed from.
     rows: usize,
+    /// Every row index in the sort order; empty until computed for the current rows.
+    order: Vec<u32>,
+    /// Changes whenever `visible` does; unique across views, so a memo of something
+    /// derived from `visible` (the groups) can tell whether it is current.
+    generation: u64,
+}
+
+/// The next [`TableView::generation`].
+fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl TableView {
@@ -77,37 +92,90 @@ impl TableView {
         }
     }
 
-    /// Recompute from scratch: filter every row, then sort. Call after the rows change.
+    /// Recompute from scratch: sort every row, then filter. Call after the rows change.
     pub fn refresh<R: TableRow>(&mut self, rows: &[R], query: &Query) {
+        self.rows_changed();
+        self.refilter(rows, query, &|_| true);
+    }
+
+    /// The rows' sort keys may have changed (a state column): sort again next time.
+    pub fn rows_changed(&mut self) {
+        self.order.clear();
+    }
+
+    /// Filter every row again with `query` and `keep`, in the sort order (sorting only
+    /// when the rows or the sort changed since the order was computed).
+    pub fn refilter<R: TableRow>(&mut self, rows: &[R], query: &Query, keep: &dyn Fn(&R) -> bool) {
+        self.ensure_order(rows);
         self.visible.clear();
-        let all = 0..u32::try_from(rows.len()).unwrap_or(u32::MAX);
+        let order = self.order.iter().copied();
         if query.is_empty() {
-            self.visible.extend(all);
-        } else {
             self.visible
-                .extend(all.filter(|&i| query.matches(&rows[i as usize])));
+                .extend(order.filter(|&i| keep(&rows[i as usize])));
+        } else {
+            self.visible.extend(order.filter(|&i| {
+                let row = &rows[i as usize];
+                query.matches(row) && keep(row)
+            }));
         }
-        sort_indices(rows, &mut self.visible, self.sort_column, self.descending);
         self.query = query.clone();
         self.rows = rows.len();
+        self.generation = next_generation();
     }
 
     /// Apply a new query to the same rows. When it only narrows the previous one (the
     /// user typed another character) only the visible rows are filtered, and they stay
-    /// sorted; otherwise this is [`TableView::refresh`].
+    /// sorted; otherwise every row is filtered again ([`TableView::refilter`]).
     pub fn set_query<R: TableRow>(&mut self, rows: &[R], query: &Query) {
         if rows.len() != self.rows || !query.narrows(&self.query) {
-            return self.refresh(rows, query);
+            return self.refilter(rows, query, &|_| true);
         }
         self.visible.retain(|&i| query.matches(&rows[i as usize]));
         self.query = query.clone();
+        self.generation = next_generation();
     }
 
-    /// Change the sort and re-sort the visible rows only.
+    /// Put back a result computed earlier for `query` with the same rows, sort and
+    /// hiding rules (a filter the operator returns to).
+    pub fn restore(&mut self, visible: Vec<u32>, query: Query) {
+        self.visible = visible;
+        self.query = query;
+        self.generation = next_generation();
+    }
+
+    /// Change the sort: every row is sorted once (kept for later filtering), and the
+    /// visible rows follow that order.
     pub fn set_sort<R: TableRow>(&mut self, rows: &[R], column: usize, descending: bool) {
+        if (column, descending) != (self.sort_column, self.descending) {
+            self.order.clear();
+        }
         self.sort_column = column;
         self.descending = descending;
-        sort_indices(rows, &mut self.visible, column, descending);
+        self.generation = next_generation();
+        self.ensure_order(rows);
+        if self.visible.len() == self.order.len() {
+            self.visible.clone_from(&self.order);
+            return;
+        }
+        let mut shown = vec![false; rows.len()];
+        for &i in &self.visible {
+            if let Some(s) = shown.get_mut(i as usize) {
+                *s = true;
+            }
+        }
+        self.visible.clear();
+        self.visible
+            .extend(self.order.iter().copied().filter(|&i| shown[i as usize]));
+    }
+
+    fn ensure_order<R: TableRow>(&mut self, rows: &[R]) {
+        if self.order.len() == rows.len() && !rows.is_empty() {
+            return;
+        }
+        self.order.clear();
+        self.order
+            .extend(0..u32::try_from(rows.len()).unwrap_or(u32::MAX));
+        sort_indices(rows, &mut self.order, self.sort_column, self.descending);
     }
 
     /// Where row `index` is shown, to keep the selection on the same row after a refresh.
@@ -123,6 +191,11 @@ impl TableView {
     /// The query the view was last filtered with.
     pub fn query(&self) -> &Query {
         &self.query
+    }
+
+    /// Changes whenever the visible rows do (0: never computed).
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 }
 

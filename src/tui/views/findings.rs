@@ -7,7 +7,7 @@ use ratatui::Frame;
 
 use super::{table, Ctx};
 use crate::tui::app::Route;
-use crate::tui::rows::{group_findings, visible_window, Grouping};
+use crate::tui::rows::{visible_window, Grouping};
 use crate::tui::theme::Role;
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         _ => format!("findings /{}", t.filter),
     };
     if app.grouping != Grouping::None {
-        let groups = group_findings(&t.rows, &t.view.visible, app.grouping);
+        let groups = app.groups();
         let height = area.height.saturating_sub(2) as usize;
         let (_, window) = visible_window(groups.len(), app.group_selected, 0, height);
         let items: Vec<ListItem> = window

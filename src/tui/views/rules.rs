@@ -54,12 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         .map(|(i, r)| {
             let (status, role) = status(app, r, now);
             let matches = app.evaluation.matches.get(&r.id).map_or(0, Vec::len);
-            let hides = app
-                .evaluation
-                .suppressed
-                .values()
-                .filter(|id| **id == r.id)
-                .count();
+            let hides = app.rule_hides.get(&r.id).copied().unwrap_or(0);
             let mut style = ctx.style(role);
             if i == app.list_selected {
                 style = style.patch(ctx.style(Role::Selection));
