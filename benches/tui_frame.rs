@@ -52,27 +52,10 @@ fn workbench(pods: usize) -> Workbench {
     for kind in DataKind::ALL.into_iter().filter(|k| !k.is_docker()) {
         snap.coverage.collected(kind, "cluster");
     }
-    // KR-008 (service-account takeover) compares every workload with every binding and
-    // KN-003 (policy selects nothing) every policy with every pod: at 150,000 pods they
-    // take most of an hour, which is the checks' cost, not the workbench's. Above 50,000
-    // pods the bench scans without them (they yield few findings per pod).
-    let selection = Selection {
-        exclude: if pods > 50_000 {
-            vec!["KR-008".to_string(), "KN-003".to_string()]
-        } else {
-            Vec::new()
-        },
-        ..Selection::default()
-    };
-    let scan = checks::run(&snap, &selection);
+    let scan = checks::run(&snap, &Selection::default());
     eprintln!(
-        "tui_frame bench: {pods} pods -> {} findings{} ({:.1} s)",
+        "tui_frame bench: {pods} pods -> {} findings ({:.1} s)",
         scan.findings.len(),
-        if pods > 50_000 {
-            " (KR-008, KN-003 not run)"
-        } else {
-            ""
-        },
         started.elapsed().as_secs_f64()
     );
     Workbench {

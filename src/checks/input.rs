@@ -267,3 +267,95 @@ impl<'a> RbacIndex<'a> {
             .copied()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::kube_rbac::{indexed_grants, service_account_grants};
+    use crate::model::DataKind;
+    use crate::synth::{self, ClusterSpec};
+
+    fn cluster(pods: usize) -> Snapshot {
+        let mut snap = Snapshot::new();
+        let mut warnings = Vec::new();
+        synth::generate(&ClusterSpec::with_pods(pods), &mut |obj| {
+            crate::sources::kube_json::add_object(&obj, &mut snap, &mut warnings);
+        });
+        for kind in DataKind::ALL.into_iter().filter(|k| !k.is_docker()) {
+            snap.coverage.collected(kind, "cluster");
+        }
+        snap
+    }
+
+    fn grant_keys(g: &[crate::checks::kube_rbac::SaGrant<'_>]) -> Vec<(String, usize, usize)> {
+        g.iter()
+            .map(|g| (g.binding.meta.key(), g.subject_index, g.rule_index))
+            .collect()
+    }
+
+    /// The indexed lookups answer exactly what the linear scans they replace answer, for
+    /// every service account and unit of a synthetic cluster and of the demo.
+    #[test]
+    fn indexed_lookups_match_the_linear_scans() {
+        let demo = crate::sources::demo::load().expect("demo").snapshot;
+        for snap in [cluster(600), demo] {
+            let input = Input::new(&snap);
+            let kube = &snap.kube;
+            let mut accounts: Vec<(&str, &str)> = kube
+                .service_accounts
+                .iter()
+                .map(|a| (a.meta.namespace_str(), a.meta.name.as_str()))
+                .chain(
+                    input
+                        .units()
+                        .map(|u| (u.namespace(), u.pod().service_account())),
+                )
+                .collect();
+            accounts.sort_unstable();
+            accounts.dedup();
+            assert!(accounts.len() > 20, "{} accounts", accounts.len());
+            let mut with_grants = 0;
+            for (ns, name) in accounts {
+                let linear = service_account_grants(kube, ns, name);
+                with_grants += usize::from(!linear.is_empty());
+                assert_eq!(
+                    grant_keys(&indexed_grants(&input, ns, name)),
+                    grant_keys(&linear),
+                    "{ns}/{name}"
+                );
+                let sa = kube
+                    .service_accounts
+                    .iter()
+                    .find(|a| a.meta.name == name && a.meta.namespace_str() == ns);
+                assert_eq!(
+                    input.service_account(ns, name).map(|a| &a.meta),
+                    sa.map(|a| &a.meta)
+                );
+            }
+            assert!(
+                with_grants > 0,
+                "no account has grants: the test would prove nothing"
+            );
+            for b in &kube.bindings {
+                let linear = crate::checks::kube_rbac::bound_role(kube, b).map(|r| &r.meta);
+                assert_eq!(
+                    input.bound_role(b).map(|r| &r.meta),
+                    linear,
+                    "{}",
+                    b.meta.key()
+                );
+            }
+            for ns in &kube.namespaces {
+                let ns = ns.meta.name.as_str();
+                let linear: Vec<&str> = kube
+                    .units()
+                    .into_iter()
+                    .filter(|u| u.namespace() == ns)
+                    .map(|u| u.name)
+                    .collect();
+                let indexed: Vec<&str> = input.units_in(ns).map(|u| u.name).collect();
+                assert_eq!(indexed, linear, "{ns}");
+            }
+        }
+    }
+}

@@ -43,17 +43,17 @@ impl KubeInventory {
         if self.cluster.is_none() {
             self.cluster = other.cluster;
         }
-        self.nodes.extend(other.nodes);
-        self.namespaces.extend(other.namespaces);
-        self.workloads.extend(other.workloads);
-        self.services.extend(other.services);
-        self.ingresses.extend(other.ingresses);
-        self.network_policies.extend(other.network_policies);
-        self.service_accounts.extend(other.service_accounts);
-        self.roles.extend(other.roles);
-        self.bindings.extend(other.bindings);
-        self.config_maps.extend(other.config_maps);
-        self.secrets.extend(other.secrets);
+        super::append(&mut self.nodes, other.nodes);
+        super::append(&mut self.namespaces, other.namespaces);
+        super::append(&mut self.workloads, other.workloads);
+        super::append(&mut self.services, other.services);
+        super::append(&mut self.ingresses, other.ingresses);
+        super::append(&mut self.network_policies, other.network_policies);
+        super::append(&mut self.service_accounts, other.service_accounts);
+        super::append(&mut self.roles, other.roles);
+        super::append(&mut self.bindings, other.bindings);
+        super::append(&mut self.config_maps, other.config_maps);
+        super::append(&mut self.secrets, other.secrets);
         use super::dedup_objects as d;
         d(&mut self.nodes, |o| (0, &o.meta));
         d(&mut self.namespaces, |o| (0, &o.meta));

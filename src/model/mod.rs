@@ -109,6 +109,16 @@ impl Snapshot {
 }
 
 /// Drop later items whose key was already seen, keeping order.
+/// `into.extend(items)`, but moving the vector when `into` is empty: merging one
+/// 150,000-pod file into a new snapshot copied every object once more.
+pub(crate) fn append<T>(into: &mut Vec<T>, items: Vec<T>) {
+    if into.is_empty() {
+        *into = items;
+    } else {
+        into.extend(items);
+    }
+}
+
 pub(crate) fn dedup_by_key<T, K: Ord>(items: &mut Vec<T>, key: impl Fn(&T) -> K) {
     let mut seen = std::collections::BTreeSet::new();
     items.retain(|item| seen.insert(key(item)));

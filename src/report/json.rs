@@ -310,6 +310,17 @@ mod tests {
         serde_json::from_str(&text).expect("report is valid JSON")
     }
 
+    /// The streamed rendering is byte for byte the pretty-printed `to_value`.
+    #[test]
+    fn streamed_render_equals_the_value_tree() {
+        let (snap, scan) = fixture::sample();
+        let r = Report::new(&snap, &scan, fixture::NOW);
+        assert!(r.findings.len() > 3);
+        let mut expected = serde_json::to_string_pretty(&to_value(&r)).expect("json");
+        expected.push('\n');
+        assert_eq!(render(&r), expected);
+    }
+
     #[test]
     fn has_the_documented_top_level_shape() {
         let v = sample();

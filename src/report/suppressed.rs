@@ -204,6 +204,10 @@ mod tests {
         assert_eq!(r.findings.len(), plain.findings.len() - hidden);
         assert_eq!(r.check_row(&first).map(|c| c.findings), Some(0));
         assert_eq!(r.suppressed().len(), hidden);
+        // The streamed JSON (findings and suppressed written one at a time) is the tree.
+        let mut tree = serde_json::to_string_pretty(&super::super::json::to_value(&r)).unwrap();
+        tree.push('\n');
+        assert_eq!(super::super::json::render(&r), tree);
         let s = r.suppressions.as_ref().unwrap();
         let status: Vec<(&str, RuleStatus, usize)> = s
             .rules
