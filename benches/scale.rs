@@ -7,6 +7,10 @@
 //! Sizes: `DOCKET_BENCH_PODS=1000,10000` (default `1000,10000,150000`). The 150,000-pod
 //! cluster takes minutes to generate and several GB of memory.
 
+/// The allocator of the `docket` binary, so the figures are the product's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::collections::BTreeSet;
 use std::hint::black_box;

@@ -2,6 +2,10 @@
 //! run the whole catalog, render reports. Larger synthetic inventories come with the
 //! generator (see the Performance section of the README).
 
+/// The allocator of the `docket` binary, so the figures are the product's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 

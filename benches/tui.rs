@@ -6,6 +6,10 @@
 //! pods: `DOCKET_BENCH_PODS=1000,10000,150000` (the default); groups are named
 //! `tui_rows_<pods>_pods`.
 
+/// The allocator of the `docket` binary, so the figures are the product's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
