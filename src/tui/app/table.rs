@@ -36,16 +36,7 @@ impl<R: TableRow> TableState<R> {
         column: usize,
         descending: bool,
     ) -> Self {
-        let mut t = TableState {
-            rows,
-            columns,
-            view: TableView::sorted_by(column, descending),
-            selected: 0,
-            offset: std::cell::Cell::new(0),
-            filter: String::new(),
-            query: Query::parse(""),
-            recent: Vec::new(),
-        };
+        let mut t = TableState::unfiltered(rows, columns, column, descending);
         t.refresh(&|_| true);
         t
     }
