@@ -20,8 +20,7 @@ use docket::checks::{self, Selection};
 use docket::findings::suppress::{RuleSet, SnapshotContext};
 use docket::findings::triage::{reconcile, TriageBook, TriageState};
 use docket::findings::triage_coverage::ScanCoverage;
-use docket::model::{DataKind, Snapshot};
-use docket::sources::kube_json;
+use docket::model::Snapshot;
 use docket::synth::{self, ClusterSpec};
 
 fn sizes() -> Vec<usize> {
@@ -33,15 +32,7 @@ fn sizes() -> Vec<usize> {
 }
 
 fn cluster(pods: usize) -> Snapshot {
-    let mut snap = Snapshot::new();
-    let mut warnings = Vec::new();
-    synth::generate(&ClusterSpec::with_pods(pods), &mut |obj| {
-        kube_json::add_object(&obj, &mut snap, &mut warnings);
-    });
-    for kind in DataKind::ALL.into_iter().filter(|k| !k.is_docker()) {
-        snap.coverage.collected(kind, "cluster");
-    }
-    snap
+    synth::snapshot(&ClusterSpec::with_pods(pods)).0
 }
 
 /// Twenty rules of the shapes operators write: a check in some namespaces, a glob over a

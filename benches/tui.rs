@@ -15,8 +15,6 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use docket::checks::{self, ScanResult, Selection};
-use docket::model::{DataKind, Snapshot};
-use docket::sources::kube_json;
 use docket::synth::{self, ClusterSpec};
 use docket::tui::query::Query;
 use docket::tui::rows::{finding_rows, group_findings, FindingRow, Grouping, TableView};
@@ -39,14 +37,7 @@ fn sizes() -> Vec<usize> {
 /// Generate a cluster of `pods` pods, normalize it as a file input would be, and scan it.
 fn scan_cluster(pods: usize) -> ScanResult {
     let started = Instant::now();
-    let mut snap = Snapshot::new();
-    let mut warnings = Vec::new();
-    synth::generate(&ClusterSpec::with_pods(pods), &mut |obj| {
-        kube_json::add_object(&obj, &mut snap, &mut warnings);
-    });
-    for kind in DataKind::ALL.into_iter().filter(|k| !k.is_docker()) {
-        snap.coverage.collected(kind, "cluster");
-    }
+    let (snap, _) = synth::snapshot(&ClusterSpec::with_pods(pods));
     let scan = checks::run(&snap, &Selection::default());
     eprintln!(
         "tui bench: {pods} pods -> {} findings ({:.1} s)",

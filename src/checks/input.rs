@@ -272,19 +272,10 @@ impl<'a> RbacIndex<'a> {
 mod tests {
     use super::*;
     use crate::checks::kube_rbac::{indexed_grants, service_account_grants};
-    use crate::model::DataKind;
     use crate::synth::{self, ClusterSpec};
 
     fn cluster(pods: usize) -> Snapshot {
-        let mut snap = Snapshot::new();
-        let mut warnings = Vec::new();
-        synth::generate(&ClusterSpec::with_pods(pods), &mut |obj| {
-            crate::sources::kube_json::add_object(&obj, &mut snap, &mut warnings);
-        });
-        for kind in DataKind::ALL.into_iter().filter(|k| !k.is_docker()) {
-            snap.coverage.collected(kind, "cluster");
-        }
-        snap
+        synth::snapshot(&ClusterSpec::with_pods(pods)).0
     }
 
     fn grant_keys(g: &[crate::checks::kube_rbac::SaGrant<'_>]) -> Vec<(String, usize, usize)> {

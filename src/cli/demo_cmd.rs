@@ -6,8 +6,6 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{output, UserError};
-use crate::model::{DataKind, Snapshot, SourceInfo, SourceKind};
-use crate::sources::kube_json;
 use crate::synth::{self, ClusterSpec, DEFAULT_SEED};
 
 /// Largest cluster `generate` writes (Kubernetes' own threshold is 150,000 pods).
@@ -62,7 +60,8 @@ pub fn run(cmd: &DemoCmd) -> Result<u8, UserError> {
             Ok(())
         }),
         GenFormat::Snapshot => {
-            let snap = snapshot(&spec, &mut objects);
+            let (snap, n) = synth::snapshot(&spec);
+            objects = n;
             output::write_atomic_with(path, &mut |w| {
                 serde_json::to_writer(&mut *w, &snap).map_err(std::io::Error::other)
             })
@@ -105,30 +104,6 @@ fn write_kubectl_list(spec: &ClusterSpec, w: &mut dyn Write) -> std::io::Result<
     Ok(n)
 }
 
-/// The generated cluster as a Docket snapshot, every Kubernetes kind marked collected.
-fn snapshot(spec: &ClusterSpec, objects: &mut usize) -> Snapshot {
-    let mut snap = Snapshot::new();
-    let mut warnings = Vec::new();
-    synth::generate(spec, &mut |obj| {
-        if kube_json::add_object(&obj, &mut snap, &mut warnings).is_some() {
-            *objects += 1;
-        }
-    });
-    for kind in DataKind::ALL.into_iter().filter(|k| !k.is_docker()) {
-        snap.coverage.collected(kind, "cluster");
-    }
-    snap.kube.cluster = Some(format!("synthetic-{}", spec.pods));
-    snap.sources.push(SourceInfo {
-        kind: SourceKind::File,
-        location: format!("synthetic-{}", spec.pods),
-        detail: format!(
-            "docket demo generate --pods {} --seed {}",
-            spec.pods, spec.seed
-        ),
-    });
-    snap
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,8 +115,7 @@ mod tests {
         let n = write_kubectl_list(&spec, &mut buf).unwrap();
         assert_eq!(n, synth::generate_vec(&spec).len());
         let loaded = crate::sources::load_bytes("gen.json", &buf).unwrap();
-        let mut objects = 0;
-        let snap = snapshot(&spec, &mut objects);
+        let (snap, objects) = synth::snapshot(&spec);
         assert_eq!(
             loaded.snapshot.kube.workloads.len(),
             snap.kube.workloads.len()

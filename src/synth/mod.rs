@@ -165,3 +165,31 @@ pub(crate) fn dotted(ip: u32) -> String {
     let [a, b, c, d] = ip.to_be_bytes();
     format!("{a}.{b}.{c}.{d}")
 }
+
+/// The generated cluster as a Docket snapshot (through the same normalizer as file and
+/// live inputs), every Kubernetes kind marked collected, with the number of objects read.
+/// Used by `docket demo generate --format snapshot`, the benches and tests.
+pub fn snapshot(spec: &ClusterSpec) -> (crate::model::Snapshot, usize) {
+    use crate::model::{DataKind, Snapshot, SourceInfo, SourceKind};
+    let mut snap = Snapshot::new();
+    let mut warnings = Vec::new();
+    let mut objects = 0;
+    generate(spec, &mut |obj| {
+        if crate::sources::kube_json::add_object(&obj, &mut snap, &mut warnings).is_some() {
+            objects += 1;
+        }
+    });
+    for kind in DataKind::ALL.into_iter().filter(|k| !k.is_docker()) {
+        snap.coverage.collected(kind, "cluster");
+    }
+    snap.kube.cluster = Some(format!("synthetic-{}", spec.pods));
+    snap.sources.push(SourceInfo {
+        kind: SourceKind::File,
+        location: format!("synthetic-{}", spec.pods),
+        detail: format!(
+            "docket demo generate --pods {} --seed {}",
+            spec.pods, spec.seed
+        ),
+    });
+    (snap, objects)
+}
