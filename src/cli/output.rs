@@ -27,6 +27,27 @@ pub fn emit(text: &str, path: Option<&Path>) -> Result<(), UserError> {
     }
 }
 
+/// Like [`emit`], for output written piece by piece (a JSON report of 400,000 findings).
+pub fn emit_with(
+    path: Option<&Path>,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), UserError> {
+    match path {
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            // A closed pipe (`docket scan | head`) is not an error worth a message.
+            let _ = write(&mut out).and_then(|()| out.flush());
+            Ok(())
+        }
+        Some(path) => write_atomic_with(path, write).map_err(|e| {
+            UserError::usage(format!(
+                "cannot write {}: {e}. Check that the directory exists and is writable.",
+                path.display()
+            ))
+        }),
+    }
+}
+
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_with(path, &mut |w| w.write_all(bytes))
 }

@@ -136,8 +136,9 @@ fn finish(
     let scan = checks::run(&loaded.snapshot, selection);
     let now = now_rfc3339();
     let report = report_for(&loaded.snapshot, &scan, rules.as_ref(), &now);
-    let text = report::render(&report, args.format);
-    output::emit(&text, args.output.output.as_deref())?;
+    output::emit_with(args.output.output.as_deref(), &mut |out| {
+        report::write(&report, args.format, out)
+    })?;
     if !args.quiet {
         if let Some(s) = &report.suppressions {
             for w in super::suppress_cmd::rule_warnings(s) {

@@ -98,6 +98,22 @@ impl std::fmt::Display for Format {
     }
 }
 
+/// Write a report in one format to `out`; JSON is written as it is serialized, the other
+/// formats are rendered first.
+pub fn write(report: &Report, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        _ => {
+            let text = render(report, format);
+            out.write_all(text.as_bytes())?;
+            if !text.ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+    }
+}
+
 /// Render a report in one format.
 pub fn render(report: &Report, format: Format) -> String {
     match format {
