@@ -120,7 +120,7 @@ pub fn kube(workloads: Vec<Workload>) -> Snapshot {
 /// A hardened container spec (restricted PSS, limits, probes, digest-pinned image).
 pub fn kcontainer(name: &str) -> ContainerSpec {
     ContainerSpec {
-        name: name.to_string(),
+        name: name.to_string().into(),
         image: "registry.example.com/app:1.4.2@sha256:00ff".into(),
         image_pull_policy: Some("IfNotPresent".into()),
         security_context: ContainerSecurityContext {
@@ -158,13 +158,13 @@ pub fn deployment(ns: &str, name: &str) -> Workload {
         meta: ObjectMeta {
             name: name.into(),
             namespace: Some(ns.into()),
-            uid: format!("uid-{ns}-{name}"),
-            labels: labels.clone(),
+            uid: format!("uid-{ns}-{name}").into(),
+            labels: labels.clone().into(),
             ..Default::default()
         },
         replicas: Some(2),
         pod: PodSpec {
-            labels,
+            labels: labels.into(),
             service_account_name: name.into(),
             automount_service_account_token: Some(false),
             security_context: PodSecurityContext {
@@ -192,7 +192,7 @@ pub fn namespace(name: &str) -> Namespace {
     Namespace {
         meta: ObjectMeta {
             name: name.into(),
-            labels,
+            labels: labels.into(),
             ..Default::default()
         },
         phase: "Active".into(),

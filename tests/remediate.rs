@@ -132,7 +132,7 @@ fn every_demo_finding_gets_a_plan_on_its_controller() {
             if kind == "Pod" {
                 let owned = snap.kube.workloads.iter().any(|w| {
                     w.meta.name == *name
-                        && w.meta.namespace == *namespace
+                        && w.meta.namespace.as_deref() == namespace.as_deref()
                         && (!w.meta.owner_references.is_empty() || w.controller.is_some())
                 });
                 assert!(

@@ -98,7 +98,7 @@ fn kubectl_list_normalizes_pods_and_strips_bulk() {
         Some("RuntimeDefault")
     );
     assert_eq!(
-        pod.pod.labels.get("app").map(String::as_str),
+        pod.pod.labels.get("app").map(docket::model::Str::as_str),
         Some("billing-api")
     );
 
@@ -311,7 +311,7 @@ fn yaml_manifests_with_a_non_kubernetes_document() {
         d.pod
             .labels
             .get("app.kubernetes.io/name")
-            .map(String::as_str),
+            .map(docket::model::Str::as_str),
         Some("portal-web")
     );
     let web = &d.pod.containers[0];

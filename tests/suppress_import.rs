@@ -418,7 +418,7 @@ fn snapshot_context_supplies_context_image_and_labels_on_the_demo() {
     let mut rule = SuppressionRule::new(vec!["KW-001".into()], "scoped by facts");
     rule.scope.context = Some("lumen-*".into());
     rule.scope.image = Some("*kube-proxy*".into());
-    rule.scope.labels = [(key.clone(), value.clone())].into();
+    rule.scope.labels = [(key.to_string(), value.to_string())].into();
     assert!(rule.matches(kube_proxy, &ctx));
     rule.scope.context = Some("other-cluster".into());
     assert!(!rule.matches(kube_proxy, &ctx));

@@ -201,7 +201,7 @@ impl<'a> RbacIndex<'a> {
                             .filter(|n| !n.is_empty())
                             .unwrap_or(binding_ns);
                         idx.by_account
-                            .entry((ns.to_string(), s.name.clone()))
+                            .entry((ns.to_string(), s.name.to_string()))
                             .or_default()
                             .push(i);
                     }

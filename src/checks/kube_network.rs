@@ -5,8 +5,6 @@
 //! A namespace whose NetworkPolicies could not be read (coverage gap for that namespace or
 //! the whole cluster) is skipped by the policy checks: an unread policy is not an absent one.
 
-use std::collections::BTreeMap;
-
 use super::frameworks::*;
 use super::input::Input;
 use super::{parse_image_ref, unit_ref, Check, Family, Out, Severity};
@@ -154,7 +152,7 @@ fn template_labels_path(kind: WorkloadKind) -> String {
     }
 }
 
-fn map_str(m: &BTreeMap<String, String>) -> String {
+fn map_str(m: &crate::model::Labels) -> String {
     let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k}={v}")).collect();
     format!("{{{}}}", parts.join(", "))
 }
@@ -193,7 +191,7 @@ fn is_internal_lb(svc: &Service) -> bool {
     INTERNAL_LB_ANNOTATIONS.iter().any(|(k, v)| {
         svc.meta
             .annotations
-            .get(*k)
+            .get(k)
             .is_some_and(|val| v.is_empty() || val.eq_ignore_ascii_case(v))
     })
 }
@@ -590,7 +588,7 @@ mod tests {
         }
     }
 
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn labels(pairs: &[(&str, &str)]) -> crate::model::Labels {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -604,7 +602,11 @@ mod tests {
                 match_labels: labels(sel),
                 ..Default::default()
             },
-            policy_types: types.iter().map(|t| t.to_string()).collect(),
+            policy_types: types
+                .iter()
+                .map(|t| t.to_string())
+                .map(crate::model::Str::from)
+                .collect(),
             ..Default::default()
         }
     }
@@ -629,9 +631,9 @@ mod tests {
             backends: routes
                 .iter()
                 .map(|(h, svc)| IngressBackend {
-                    host: h.to_string(),
+                    host: h.to_string().into(),
                     path: "/".into(),
-                    service: svc.to_string(),
+                    service: svc.to_string().into(),
                     port: "80".into(),
                 })
                 .collect(),
@@ -640,6 +642,7 @@ mod tests {
                 .unwrap_or_default()
                 .iter()
                 .map(|h| h.to_string())
+                .map(crate::model::Str::from)
                 .collect(),
             ..Default::default()
         }

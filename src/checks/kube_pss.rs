@@ -758,7 +758,7 @@ fn apparmor(s: &Input, out: &mut Out) {
 }
 
 fn selinux(s: &Input, out: &mut Out) {
-    let custom = |t: &Option<String>| {
+    let custom = |t: &Option<crate::model::Str>| {
         t.as_deref()
             .map(str::trim)
             .filter(|t| !t.is_empty() && !PSS_SELINUX_TYPES.contains(t))
@@ -919,7 +919,7 @@ pub(crate) mod tests {
             .iter()
             .map(|n| ServiceAccount {
                 meta: crate::model::ObjectMeta {
-                    name: n.to_string(),
+                    name: n.to_string().into(),
                     namespace: Some("prod".into()),
                     ..Default::default()
                 },
@@ -1117,7 +1117,7 @@ pub(crate) mod tests {
     fn mount(name: &str, read_only: bool) -> VolumeMount {
         VolumeMount {
             name: name.into(),
-            mount_path: format!("/mnt/{name}"),
+            mount_path: format!("/mnt/{name}").into(),
             read_only,
         }
     }
@@ -1408,7 +1408,7 @@ pub(crate) mod tests {
             container_port: cp,
             host_port: hp,
             protocol: "TCP".into(),
-            name: String::new(),
+            name: String::new().into(),
         };
         let f = only_bad(
             "KW-021",

@@ -12,7 +12,7 @@ use super::input::Input;
 use super::{pod_path, unit_ref, Check, Family, Out, Severity};
 use crate::findings::{Evidence, ResourceRef};
 use crate::model::{
-    DataKind, KubeInventory, PolicyRule, Role, RoleBinding, Snapshot, Subject, WorkloadUnit,
+    DataKind, KubeInventory, PolicyRule, Role, RoleBinding, Snapshot, Str, Subject, WorkloadUnit,
 };
 
 const NEEDS: &[DataKind] = &[DataKind::KubeRbac];
@@ -172,7 +172,7 @@ impl Power {
     }
 }
 
-fn has_any(list: &[String], wanted: &[&str]) -> bool {
+fn has_any(list: &[Str], wanted: &[&str]) -> bool {
     list.iter()
         .any(|v| v == "*" || wanted.contains(&v.as_str()))
 }
@@ -202,7 +202,7 @@ fn grants(rule: &PolicyRule, groups: &[&str], resources: &[&str], verbs: &[&str]
 /// Every [`Power`] a rule grants.
 pub fn rule_powers(rule: &PolicyRule) -> Vec<Power> {
     let mut p = Vec::new();
-    let wild = |l: &[String]| l.iter().any(|v| v == "*");
+    let wild = |l: &[Str]| l.iter().any(|v| v == "*");
     if wild(&rule.verbs) && wild(&rule.resources) {
         p.push(Power::Wildcard);
     }
@@ -368,7 +368,7 @@ fn is_system(name: &str) -> bool {
     name.starts_with("system:")
 }
 
-fn list(v: &[String]) -> String {
+fn list(v: &[Str]) -> String {
     format!("[{}]", v.join(", "))
 }
 
@@ -681,9 +681,9 @@ mod tests {
 
     fn rule(groups: &[&str], resources: &[&str], verbs: &[&str]) -> PolicyRule {
         PolicyRule {
-            api_groups: strs(groups),
-            resources: strs(resources),
-            verbs: strs(verbs),
+            api_groups: strs(groups).into_iter().map(Into::into).collect(),
+            resources: strs(resources).into_iter().map(Into::into).collect(),
+            verbs: strs(verbs).into_iter().map(Into::into).collect(),
             ..Default::default()
         }
     }
@@ -691,7 +691,7 @@ mod tests {
     fn meta(ns: Option<&str>, name: &str) -> ObjectMeta {
         ObjectMeta {
             name: name.into(),
-            namespace: ns.map(str::to_string),
+            namespace: ns.map(str::to_string).map(Into::into),
             ..Default::default()
         }
     }
@@ -716,7 +716,7 @@ mod tests {
         Subject {
             kind: kind.into(),
             name: name.into(),
-            namespace: ns.map(str::to_string),
+            namespace: ns.map(str::to_string).map(Into::into),
         }
     }
 
@@ -781,8 +781,11 @@ mod tests {
             cluster_role(
                 "system:public-info-viewer",
                 vec![PolicyRule {
-                    verbs: strs(&["get"]),
-                    non_resource_urls: strs(&["/healthz", "/version"]),
+                    verbs: strs(&["get"]).into_iter().map(Into::into).collect(),
+                    non_resource_urls: strs(&["/healthz", "/version"])
+                        .into_iter()
+                        .map(Into::into)
+                        .collect(),
                     ..Default::default()
                 }],
             ),

@@ -195,7 +195,7 @@ fn label(kc: &KubeContainer) -> String {
 }
 
 /// Fields among `fields` that are unset or empty, as evidence.
-fn missing(kc: &KubeContainer, fields: [(&str, &Option<String>); 2]) -> Vec<Evidence> {
+fn missing(kc: &KubeContainer, fields: [(&str, &Option<crate::model::Str>); 2]) -> Vec<Evidence> {
     fields
         .into_iter()
         .filter(|(_, v)| v.as_deref().is_none_or(|v| v.trim().is_empty()))
@@ -568,7 +568,7 @@ mod tests {
         let owner = |kind: &str, name: &str| OwnerRef {
             kind: kind.into(),
             name: name.into(),
-            uid: format!("uid-{name}"),
+            uid: format!("uid-{name}").into(),
             controller: true,
         };
         let mut dep = deployment("prod", "web");
@@ -700,7 +700,7 @@ mod tests {
         let f = only_bad(
             "KW-028",
             bad(|w| {
-                w.pod.service_account_name = String::new();
+                w.pod.service_account_name = String::new().into();
                 w.pod.automount_service_account_token = None;
             }),
         );
@@ -799,7 +799,7 @@ mod tests {
         privileged
             .meta
             .labels
-            .insert(super::PSA_ENFORCE.into(), "privileged".into());
+            .insert(super::PSA_ENFORCE, "privileged");
         let mut unlabelled = namespace("kube-system");
         unlabelled.meta.labels.clear();
         s.kube.namespaces = vec![namespace("prod"), privileged, unlabelled];

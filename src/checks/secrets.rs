@@ -508,7 +508,7 @@ mod tests {
         for (name, value) in vars {
             let (v, hits) = scrub_env(name, Some(value), &format!("env.{name}"));
             c.env.push(EnvVar {
-                name: name.to_string(),
+                name: name.to_string().into(),
                 value: v,
             });
             c.secrets.extend(hits);
@@ -589,7 +589,7 @@ mod tests {
     fn sc003_kube_args_and_annotations() {
         let mut w = with_env(deployment("prod", "api"), &[("DB_PASSWORD", PASSWORD)]);
         let (args, hits) = scrub_args(&["--verbose".to_string(), format!("--token={GH}")], "args");
-        w.pod.containers[0].args = args;
+        w.pod.containers[0].args = args.into_iter().map(Into::into).collect();
         w.pod.containers[0].secrets.extend(hits);
         let (_, hits) = scrub(&format!("key {AWS}"), "template.annotation:deploy/key");
         w.secrets.extend(hits);

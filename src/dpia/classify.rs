@@ -17,8 +17,6 @@
 //! `docket.io/retention`. A classification label alone does not make a store: the demo
 //! labels every service with the data it handles.
 
-use std::collections::BTreeMap;
-
 pub use super::images::{image_repository_name, store_image};
 use super::lookup::Lookup;
 use super::DataStore;
@@ -148,7 +146,7 @@ fn split_veto(r: Result<Vec<String>, String>) -> (Vec<String>, Option<String>) {
 }
 
 /// Rules that fired on labels; `Err(reason)` when `docket.io/data-store=false` vetoes.
-fn label_rules(labels: &BTreeMap<String, String>) -> Result<Vec<String>, String> {
+fn label_rules(labels: &crate::model::Labels) -> Result<Vec<String>, String> {
     let mut why = Vec::new();
     match labels
         .get(LABEL_DATA_STORE)
@@ -317,7 +315,7 @@ fn describe(
     resource: ResourceRef,
     why: Vec<String>,
     mut storage: Vec<String>,
-    labels: &[&BTreeMap<String, String>],
+    labels: &[&crate::model::Labels],
 ) -> DataStore {
     let get = |key: &str| {
         labels
@@ -355,7 +353,7 @@ fn describe(
 
 /// Namespace labels as defaults for what the workload does not say; then say what is
 /// still unknown.
-fn fill_from_namespace(store: &mut DataStore, ns: &BTreeMap<String, String>, name: &str) {
+fn fill_from_namespace(store: &mut DataStore, ns: &crate::model::Labels, name: &str) {
     let get = |key: &str| {
         ns.get(key)
             .map(|v| v.trim().to_string())

@@ -6,7 +6,7 @@
 //! Every lookup returns what the linear scan it replaces returned, in the same order (the
 //! snapshot's): the register and the connection map stay byte-identical.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::model::{
     Container, DockerVolume, Image, Ingress, Namespace, NetworkPolicy, Service, Snapshot, Workload,
@@ -44,7 +44,7 @@ impl<'a, T> SelectorIndex<'a, T> {
 
     /// Items that may select a pod with `labels` (a superset of the matches), in snapshot
     /// order; the caller applies the full selector.
-    pub fn candidates(&self, labels: &BTreeMap<String, String>) -> Vec<&'a T> {
+    pub fn candidates(&self, labels: &crate::model::Labels) -> Vec<&'a T> {
         let mut idx: Vec<usize> = self.always.clone();
         for (k, v) in labels {
             if let Some(b) = self.by_pair.get(&(k.as_str(), v.as_str())) {
@@ -57,7 +57,7 @@ impl<'a, T> SelectorIndex<'a, T> {
     }
 }
 
-fn first_pair(m: &BTreeMap<String, String>) -> Option<(&str, &str)> {
+fn first_pair(m: &crate::model::Labels) -> Option<(&str, &str)> {
     m.iter().next().map(|(k, v)| (k.as_str(), v.as_str()))
 }
 
@@ -95,7 +95,7 @@ pub(crate) fn ingress_policies_by_namespace(
 }
 
 /// Whether a Service's selector (non-empty) is all in `labels`.
-pub(crate) fn service_selects(svc: &Service, labels: &BTreeMap<String, String>) -> bool {
+pub(crate) fn service_selects(svc: &Service, labels: &crate::model::Labels) -> bool {
     !svc.selector.is_empty() && svc.selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
@@ -248,11 +248,7 @@ impl<'a> Lookup<'a> {
     }
 
     /// Services in `ns` with a selector that is all in `labels`, in snapshot order.
-    pub fn services_selecting(
-        &self,
-        ns: &str,
-        labels: &BTreeMap<String, String>,
-    ) -> Vec<&'a Service> {
+    pub fn services_selecting(&self, ns: &str, labels: &crate::model::Labels) -> Vec<&'a Service> {
         self.services
             .get(ns)
             .map(|idx| idx.candidates(labels))
@@ -280,7 +276,7 @@ mod tests {
     use super::*;
     use crate::model::LabelSelector;
 
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn labels(pairs: &[(&str, &str)]) -> crate::model::Labels {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

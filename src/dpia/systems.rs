@@ -66,7 +66,7 @@ pub fn system_of(lookup: &Lookup<'_>, store: &DataStore) -> SystemKey {
 
 fn docker_group(lookup: &Lookup<'_>, c: &Container) -> (String, String) {
     if let Some(p) = c.labels.get(COMPOSE_PROJECT).filter(|p| !p.is_empty()) {
-        return (p.clone(), format!("compose project {p}"));
+        return (p.to_string(), format!("compose project {p}"));
     }
     let shared = c.networks.iter().find(|n| {
         !matches!(n.as_str(), "bridge" | "host" | "none" | "default")
@@ -87,7 +87,7 @@ fn kube_group(w: &Workload, ns: &str) -> (String, String) {
             .or_else(|| w.meta.labels.get(key))
             .filter(|v| !v.is_empty());
         if let Some(v) = v {
-            return (v.clone(), format!("label {key}={v}"));
+            return (v.to_string(), format!("label {key}={v}"));
         }
     }
     (ns.to_string(), format!("namespace {ns}"))

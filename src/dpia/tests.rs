@@ -103,13 +103,10 @@ fn docker_stores_by_image_volume_and_bind() {
         rw: true,
         propagation: String::new(),
     }];
-    cache.labels.insert(
-        "docket.io/data-classification".into(),
-        "personal, health".into(),
-    );
     cache
         .labels
-        .insert("docket.io/owner".into(), "team@x".into());
+        .insert("docket.io/data-classification", "personal, health");
+    cache.labels.insert("docket.io/owner", "team@x");
     let s = testkit::docker(vec![db, exporter, files, config_only, cache]);
     assert_eq!(
         names(&s),
@@ -143,13 +140,9 @@ fn docker_stores_by_image_volume_and_bind() {
 #[test]
 fn labels_mark_and_veto() {
     let mut marked = testkit::container("ledger");
-    marked
-        .labels
-        .insert("docket.io/data-store".into(), "true".into());
+    marked.labels.insert("docket.io/data-store", "true");
     let mut vetoed = with_image("scratch-redis", "redis:7");
-    vetoed
-        .labels
-        .insert("docket.io/data-store".into(), "false".into());
+    vetoed.labels.insert("docket.io/data-store", "false");
     let s = testkit::docker(vec![marked, vetoed]);
     assert_eq!(names(&s), ["Container ledger"]);
     let all = candidates(&s);
@@ -162,7 +155,7 @@ fn labels_mark_and_veto() {
 fn sts(ns: &str, name: &str, image: &str) -> Workload {
     let mut w = testkit::deployment(ns, name);
     w.kind = WorkloadKind::StatefulSet;
-    w.pod.containers[0].image = image.to_string();
+    w.pod.containers[0].image = image.to_string().into();
     w
 }
 
@@ -180,7 +173,7 @@ fn kubernetes_stores_by_image_label_pvc_and_claim_template() {
     labelled
         .pod
         .labels
-        .insert("app.kubernetes.io/component".into(), "database".into());
+        .insert("app.kubernetes.io/component", "database");
     // PVC only, on an unknown image.
     let mut files = testkit::deployment("web", "uploads");
     files.pod.volumes = vec![Volume {
@@ -230,7 +223,7 @@ fn kubernetes_stores_by_image_label_pvc_and_claim_template() {
     let mut ns = testkit::namespace("data");
     ns.meta
         .labels
-        .insert("docket.io/data-classification".into(), "payment".into());
+        .insert("docket.io/data-classification", "payment");
     s.kube.namespaces.push(ns);
     assert_eq!(
         names(&s),

@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 
 use super::{Finding, Platform};
 use crate::checks::{self, glob};
-use crate::model::{Snapshot, WorkloadKind};
+use crate::model::{Labels, Snapshot, WorkloadKind};
 
 /// One accepted-risk decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +80,7 @@ pub trait MatchContext {
     /// When this says nothing, the Docker host recorded on the finding is used.
     fn context(&self, finding: &Finding) -> Option<String>;
     /// Labels of the finding's resource (controller and pod template, or container).
-    fn labels(&self, finding: &Finding) -> BTreeMap<String, String>;
+    fn labels(&self, finding: &Finding) -> Labels;
     /// The image of the finding's container (or the image itself for image findings).
     fn image(&self, finding: &Finding) -> Option<String>;
 }
@@ -94,8 +94,8 @@ impl MatchContext for NoContext {
     fn context(&self, _: &Finding) -> Option<String> {
         None
     }
-    fn labels(&self, _: &Finding) -> BTreeMap<String, String> {
-        BTreeMap::new()
+    fn labels(&self, _: &Finding) -> Labels {
+        Labels::new()
     }
     fn image(&self, _: &Finding) -> Option<String> {
         None
@@ -156,7 +156,7 @@ impl<'a> SnapshotContext<'a> {
 impl MatchContext for SnapshotContext<'_> {
     fn context(&self, finding: &Finding) -> Option<String> {
         match finding.resource.platform {
-            Platform::Kubernetes => self.snapshot.kube.cluster.clone(),
+            Platform::Kubernetes => self.snapshot.kube.cluster.as_ref().map(|c| c.to_string()),
             Platform::Docker => finding.resource.host.clone().or_else(|| {
                 let mut hosts = self.snapshot.docker.hosts.iter();
                 match (hosts.next(), hosts.next()) {
@@ -167,7 +167,7 @@ impl MatchContext for SnapshotContext<'_> {
         }
     }
 
-    fn labels(&self, finding: &Finding) -> BTreeMap<String, String> {
+    fn labels(&self, finding: &Finding) -> Labels {
         let r = &finding.resource;
         match (r.platform, r.kind.as_str()) {
             (Platform::Kubernetes, "Namespace") => self
@@ -181,7 +181,7 @@ impl MatchContext for SnapshotContext<'_> {
                 .map(|w| {
                     // Template labels first, the object's own labels win on conflict.
                     let mut labels = w.pod.labels.clone();
-                    labels.extend(w.meta.labels.clone());
+                    labels.extend(&w.meta.labels);
                     labels
                 })
                 .unwrap_or_default(),
@@ -193,7 +193,7 @@ impl MatchContext for SnapshotContext<'_> {
                 .docker_image(finding)
                 .map(|i| i.labels.clone())
                 .unwrap_or_default(),
-            (Platform::Docker, _) => BTreeMap::new(),
+            (Platform::Docker, _) => Labels::new(),
         }
     }
 
@@ -205,10 +205,10 @@ impl MatchContext for SnapshotContext<'_> {
                 self.workload(finding)?
                     .containers_with_init()
                     .find(|c| c.name == container)
-                    .map(|c| c.image.clone())
+                    .map(|c| c.image.to_string())
             }
             (Platform::Docker, "Container") => {
-                self.docker_container(finding).map(|c| c.image.clone())
+                self.docker_container(finding).map(|c| c.image.to_string())
             }
             (Platform::Docker, "Image") => Some(r.name.clone()),
             (Platform::Docker, _) => None,
@@ -300,7 +300,7 @@ struct Facts<'f, C: ?Sized> {
     finding: &'f Finding,
     ctx: &'f C,
     context: OnceCell<Option<String>>,
-    labels: OnceCell<BTreeMap<String, String>>,
+    labels: OnceCell<Labels>,
     image: OnceCell<Option<String>>,
 }
 
@@ -323,7 +323,7 @@ impl<'f, C: MatchContext + ?Sized> Facts<'f, C> {
             })
             .as_deref()
     }
-    fn labels(&self) -> &BTreeMap<String, String> {
+    fn labels(&self) -> &Labels {
         self.labels.get_or_init(|| self.ctx.labels(self.finding))
     }
     fn image(&self) -> Option<&str> {
@@ -375,7 +375,7 @@ impl Scope {
         }
     }
 
-    fn labels_match(&self, labels: &BTreeMap<String, String>) -> bool {
+    fn labels_match(&self, labels: &Labels) -> bool {
         self.labels
             .iter()
             .all(|(k, pattern)| labels.get(k).is_some_and(|v| glob::matches(pattern, v)))
@@ -732,7 +732,7 @@ mod tests {
     /// A context answering from fixed tables, keyed by resource name.
     struct Fixed {
         context: &'static str,
-        labels: BTreeMap<String, String>,
+        labels: Labels,
         images: BTreeMap<&'static str, &'static str>,
     }
 
@@ -740,11 +740,11 @@ mod tests {
         fn context(&self, _: &Finding) -> Option<String> {
             Some(self.context.to_string())
         }
-        fn labels(&self, f: &Finding) -> BTreeMap<String, String> {
+        fn labels(&self, f: &Finding) -> Labels {
             if f.resource.name == "grafana" {
                 self.labels.clone()
             } else {
-                BTreeMap::new()
+                Labels::new()
             }
         }
         fn image(&self, f: &Finding) -> Option<String> {

@@ -174,7 +174,7 @@ mod tests {
         }
         for ns in namespaces {
             let mut n = Namespace::default();
-            n.meta.name = ns.to_string();
+            n.meta.name = ns.to_string().into();
             s.kube.namespaces.push(n);
         }
         s

@@ -1,8 +1,10 @@
 //! Kubernetes inventory, normalized from API objects. Names follow the API so evidence
 //! paths (`spec.containers[0].securityContext.privileged`) read like the object.
 
+use super::exact;
+use super::interned::Str;
+use super::labels::Labels;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 use super::text::{EnvVar, SecretHit};
 
@@ -10,31 +12,75 @@ use super::text::{EnvVar, SecretHit};
 pub struct KubeInventory {
     /// Context or cluster name when a live source knows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cluster: Option<Str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub nodes: Vec<Node>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub namespaces: Vec<Namespace>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub workloads: Vec<Workload>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub services: Vec<Service>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub ingresses: Vec<Ingress>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub network_policies: Vec<NetworkPolicy>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub service_accounts: Vec<ServiceAccount>,
     /// Roles and ClusterRoles.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub roles: Vec<Role>,
     /// RoleBindings and ClusterRoleBindings.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub bindings: Vec<RoleBinding>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub config_maps: Vec<ConfigMap>,
     /// Secrets as metadata only: names, types and key names, never values.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub secrets: Vec<SecretMeta>,
 }
 
@@ -127,31 +173,47 @@ impl<'a> WorkloadUnit<'a> {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnerRef {
-    pub kind: String,
-    pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub uid: String,
+    pub kind: Str,
+    pub name: Str,
+    #[serde(
+        default,
+        skip_serializing_if = "str::is_empty",
+        deserialize_with = "super::interned::unshared"
+    )]
+    pub uid: Str,
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub controller: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectMeta {
-    pub name: String,
+    pub name: Str,
     /// None for cluster-scoped objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub uid: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub creation_timestamp: String,
+    pub namespace: Option<Str>,
+    #[serde(
+        default,
+        skip_serializing_if = "str::is_empty",
+        deserialize_with = "super::interned::unshared"
+    )]
+    pub uid: Str,
+    #[serde(
+        default,
+        skip_serializing_if = "str::is_empty",
+        deserialize_with = "super::interned::unshared"
+    )]
+    pub creation_timestamp: Str,
     /// Scrubbed of secrets.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    pub labels: Labels,
     /// Scrubbed of secrets; `kubectl.kubernetes.io/last-applied-configuration` dropped.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub annotations: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    pub annotations: Labels,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub owner_references: Vec<OwnerRef>,
 }
 
@@ -163,7 +225,7 @@ impl ObjectMeta {
     pub fn key(&self) -> String {
         match &self.namespace {
             Some(ns) if !ns.is_empty() => format!("{ns}/{}", self.name),
-            _ => self.name.clone(),
+            _ => self.name.to_string(),
         }
     }
     pub fn controller(&self) -> Option<&OwnerRef> {
@@ -177,18 +239,26 @@ impl ObjectMeta {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Node {
     pub meta: ObjectMeta,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub kubelet_version: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub os_image: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub kernel_version: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub container_runtime: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub internal_ips: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub external_ips: Vec<String>,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub kubelet_version: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub os_image: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub kernel_version: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub container_runtime: Str,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub internal_ips: Vec<Str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub external_ips: Vec<Str>,
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub unschedulable: bool,
 }
@@ -197,8 +267,8 @@ pub struct Node {
 pub struct Namespace {
     /// Labels include Pod Security Admission's `pod-security.kubernetes.io/*`.
     pub meta: ObjectMeta,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub phase: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub phase: Str,
 }
 
 impl Namespace {
@@ -207,7 +277,7 @@ impl Namespace {
         self.meta
             .labels
             .get(&format!("pod-security.kubernetes.io/{mode}"))
-            .map(String::as_str)
+            .map(Str::as_str)
     }
 }
 
@@ -277,10 +347,10 @@ pub struct Workload {
     pub replicas: Option<i64>,
     /// CronJob schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<String>,
+    pub schedule: Option<Str>,
     /// Pod phase for Pods (Running, Pending, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+    pub phase: Option<Str>,
     pub pod: PodSpec,
     /// The top-level controller this object belongs to, derived when normalizing:
     /// a Pod of ReplicaSet `web-7d4b9c` with `pod-template-hash=7d4b9c` belongs to
@@ -289,14 +359,18 @@ pub struct Workload {
     pub controller: Option<ControllerRef>,
     /// Secrets found in the labels and annotations of the object and its pod template
     /// (values redacted). Container-level hits are in each `ContainerSpec::secrets`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub secrets: Vec<SecretHit>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ControllerRef {
     pub kind: WorkloadKind,
-    pub name: String,
+    pub name: Str,
 }
 
 impl Workload {
@@ -319,16 +393,16 @@ impl Workload {
 pub struct SeccompProfile {
     /// RuntimeDefault, Localhost, Unconfined
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub localhost_profile: Option<String>,
+    pub localhost_profile: Option<Str>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sysctl {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub value: String,
+    pub name: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub value: Str,
 }
 
 /// The pod-level `securityContext` (plus the pre-1.30 AppArmor and seccomp annotations,
@@ -343,16 +417,24 @@ pub struct PodSecurityContext {
     pub run_as_non_root: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fs_group: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub supplemental_groups: Vec<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seccomp_profile: Option<SeccompProfile>,
     /// AppArmor profile type: RuntimeDefault, Localhost, Unconfined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub apparmor_profile: Option<String>,
+    pub apparmor_profile: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selinux_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub selinux_type: Option<Str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub sysctls: Vec<Sysctl>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows_host_process: Option<bool>,
@@ -372,19 +454,27 @@ pub struct ContainerSecurityContext {
     pub run_as_non_root: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only_root_filesystem: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub capabilities_add: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub capabilities_drop: Vec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub capabilities_add: Vec<Str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub capabilities_drop: Vec<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seccomp_profile: Option<SeccompProfile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub apparmor_profile: Option<String>,
+    pub apparmor_profile: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selinux_type: Option<String>,
+    pub selinux_type: Option<Str>,
     /// Default or Unmasked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proc_mount: Option<String>,
+    pub proc_mount: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows_host_process: Option<bool>,
 }
@@ -392,13 +482,13 @@ pub struct ContainerSecurityContext {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resources {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requests_cpu: Option<String>,
+    pub requests_cpu: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requests_memory: Option<String>,
+    pub requests_memory: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limits_cpu: Option<String>,
+    pub limits_cpu: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limits_memory: Option<String>,
+    pub limits_memory: Option<Str>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -406,16 +496,16 @@ pub struct ContainerPort {
     pub container_port: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_port: Option<i64>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub protocol: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub name: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub protocol: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub name: Str,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VolumeMount {
-    pub name: String,
-    pub mount_path: String,
+    pub name: Str,
+    pub mount_path: Str,
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub read_only: bool,
 }
@@ -423,30 +513,50 @@ pub struct VolumeMount {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnvFromSource {
     /// "Secret" or "ConfigMap".
-    pub kind: String,
-    pub name: String,
+    pub kind: Str,
+    pub name: Str,
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub optional: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContainerSpec {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub image: String,
+    pub name: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub image: Str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_pull_policy: Option<String>,
+    pub image_pull_policy: Option<Str>,
     /// Scrubbed.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub command: Vec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub command: Vec<Str>,
     /// Scrubbed.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub args: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub args: Vec<Str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub env: Vec<EnvVar>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub env_from: Vec<EnvFromSource>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub ports: Vec<ContainerPort>,
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub security_context: ContainerSecurityContext,
@@ -458,7 +568,11 @@ pub struct ContainerSpec {
     pub readiness_probe: bool,
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub startup_probe: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub volume_mounts: Vec<VolumeMount>,
     /// True for init containers.
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
@@ -467,44 +581,48 @@ pub struct ContainerSpec {
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub index: usize,
     /// Secrets found in env, command and args (values redacted).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub secrets: Vec<SecretHit>,
 }
 
 impl ContainerSpec {
     /// `containers[2]` or `initContainers[0]`.
-    pub fn path(&self) -> String {
+    pub fn path(&self) -> Str {
         if self.init {
-            format!("initContainers[{}]", self.index)
+            format!("initContainers[{}]", self.index).into()
         } else {
-            format!("containers[{}]", self.index)
+            format!("containers[{}]", self.index).into()
         }
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Volume {
-    pub name: String,
+    pub name: Str,
     /// The volume source key: hostPath, emptyDir, secret, configMap,
     /// persistentVolumeClaim, projected, downwardAPI, csi, ephemeral, nfs, ...
-    pub kind: String,
+    pub kind: Str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_path: Option<String>,
+    pub host_path: Option<Str>,
     /// Secret or ConfigMap name, or PVC claim name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
+    pub reference: Option<Str>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PodSpec {
     /// Template labels (what Services and NetworkPolicies select on).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub annotations: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    pub labels: Labels,
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    pub annotations: Labels,
     /// Empty means `default`.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub service_account_name: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub service_account_name: Str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automount_service_account_token: Option<bool>,
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
@@ -515,14 +633,26 @@ pub struct PodSpec {
     pub host_ipc: bool,
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub security_context: PodSecurityContext,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub volumes: Vec<Volume>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub containers: Vec<ContainerSpec>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub init_containers: Vec<ContainerSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<Str>,
 }
 
 impl PodSpec {
@@ -540,15 +670,15 @@ impl PodSpec {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServicePort {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub name: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub name: Str,
     pub port: i64,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub target_port: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub target_port: Str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_port: Option<i64>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub protocol: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub protocol: Str,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -556,43 +686,63 @@ pub struct Service {
     pub meta: ObjectMeta,
     /// ClusterIP, NodePort, LoadBalancer, ExternalName
     #[serde(rename = "type", default)]
-    pub service_type: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub selector: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub service_type: Str,
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    pub selector: Labels,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub ports: Vec<ServicePort>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub cluster_ip: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub external_ips: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub load_balancer_ingress: Vec<String>,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub cluster_ip: Str,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub external_ips: Vec<Str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub load_balancer_ingress: Vec<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_name: Option<String>,
+    pub external_name: Option<Str>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngressBackend {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub host: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub path: String,
-    pub service: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub port: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub host: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub path: Str,
+    pub service: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub port: Str,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ingress {
     pub meta: ObjectMeta,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ingress_class: Option<String>,
+    pub ingress_class: Option<Str>,
     /// Every (host, path) -> service route, plus the default backend with empty host.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub backends: Vec<IngressBackend>,
     /// Hosts covered by `spec.tls`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tls_hosts: Vec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub tls_hosts: Vec<Str>,
     /// Whether `spec.tls` is present at all.
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub has_tls: bool,
@@ -600,24 +750,32 @@ pub struct Ingress {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabelSelectorRequirement {
-    pub key: String,
+    pub key: Str,
     /// In, NotIn, Exists, DoesNotExist
-    pub operator: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub values: Vec<String>,
+    pub operator: Str,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub values: Vec<Str>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabelSelector {
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub match_labels: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    pub match_labels: Labels,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub match_expressions: Vec<LabelSelectorRequirement>,
 }
 
 impl LabelSelector {
     /// Kubernetes semantics: an empty selector matches everything.
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &Labels) -> bool {
         self.match_labels
             .iter()
             .all(|(k, v)| labels.get(k) == Some(v))
@@ -642,25 +800,37 @@ pub struct NetworkPolicyPeer {
     pub namespace_selector: Option<LabelSelector>,
     /// ipBlock.cidr
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_block: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ip_block_except: Vec<String>,
+    pub ip_block: Option<Str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub ip_block_except: Vec<Str>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetworkPolicyPort {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub protocol: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub protocol: Str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
+    pub port: Option<Str>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetworkPolicyRule {
     /// Empty `from`/`to` means all peers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub peers: Vec<NetworkPolicyPeer>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub ports: Vec<NetworkPolicyPort>,
 }
 
@@ -670,11 +840,23 @@ pub struct NetworkPolicy {
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub pod_selector: LabelSelector,
     /// Ingress, Egress (as defaulted by the API: Ingress always, Egress when egress rules exist).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub policy_types: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub policy_types: Vec<Str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub ingress: Vec<NetworkPolicyRule>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub egress: Vec<NetworkPolicyRule>,
 }
 
@@ -696,16 +878,36 @@ pub struct ServiceAccount {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyRule {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub api_groups: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub resources: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub verbs: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub resource_names: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub non_resource_urls: Vec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub api_groups: Vec<Str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub resources: Vec<Str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub verbs: Vec<Str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub resource_names: Vec<Str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub non_resource_urls: Vec<Str>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -714,7 +916,11 @@ pub struct Role {
     /// True for ClusterRole.
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub cluster: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub rules: Vec<PolicyRule>,
 }
 
@@ -731,17 +937,17 @@ impl Role {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subject {
     /// User, Group, ServiceAccount
-    pub kind: String,
-    pub name: String,
+    pub kind: Str,
+    pub name: Str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<Str>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleRef {
     /// Role or ClusterRole
-    pub kind: String,
-    pub name: String,
+    pub kind: Str,
+    pub name: Str,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -751,7 +957,11 @@ pub struct RoleBinding {
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub cluster: bool,
     pub role_ref: RoleRef,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub subjects: Vec<Subject>,
 }
 
@@ -769,10 +979,18 @@ impl RoleBinding {
 pub struct ConfigMap {
     pub meta: ObjectMeta,
     /// Keys of `data` and `binaryData`; values are not kept.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub keys: Vec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub keys: Vec<Str>,
     /// Secrets found in the values (redacted).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
     pub secrets: Vec<SecretHit>,
 }
 
@@ -780,8 +998,12 @@ pub struct ConfigMap {
 pub struct SecretMeta {
     pub meta: ObjectMeta,
     #[serde(rename = "type", default)]
-    pub secret_type: String,
+    pub secret_type: Str,
     /// Key names only.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub keys: Vec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "exact"
+    )]
+    pub keys: Vec<Str>,
 }

@@ -2,23 +2,25 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::interned::Str;
+
 /// A secret found while normalizing an object. The value itself is never kept: only a
 /// redacted preview (a few leading characters of known public prefixes, then stars) and
 /// a short hash so two values can be told apart.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SecretHit {
     /// Where in the object: `env.DB_PASSWORD`, `args[2]`, `label:foo`, `data.config.yaml`.
-    pub location: String,
+    pub location: Str,
     /// Detection rule id, e.g. `aws-access-key-id`, `private-key`, `secret-name`.
-    pub rule: String,
+    pub rule: Str,
     /// Redacted form safe to show, e.g. `AKIA****************#1a2b3c4d`.
-    pub redacted: String,
+    pub redacted: Str,
 }
 
 /// One environment variable, normalized from Docker or Kubernetes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnvVar {
-    pub name: String,
+    pub name: Str,
     pub value: EnvValue,
 }
 
@@ -26,25 +28,25 @@ pub struct EnvVar {
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum EnvValue {
     /// A literal value with nothing secret-like found in it (already scrubbed).
-    Literal { value: String },
+    Literal { value: Str },
     /// A literal value that was redacted: a secret-like name or a secret-like value.
-    Redacted { redacted: String, rule: String },
+    Redacted { redacted: Str, rule: Str },
     /// `valueFrom.secretKeyRef`.
     SecretRef {
-        name: String,
-        key: String,
+        name: Str,
+        key: Str,
         #[serde(default)]
         optional: bool,
     },
     /// `valueFrom.configMapKeyRef`.
     ConfigMapRef {
-        name: String,
-        key: String,
+        name: Str,
+        key: Str,
         #[serde(default)]
         optional: bool,
     },
     /// `valueFrom.fieldRef` / `resourceFieldRef`.
-    FieldRef { path: String },
+    FieldRef { path: Str },
     /// A variable with no value (`docker run -e NAME` from the caller's env, or empty).
     Empty,
 }

@@ -4,7 +4,7 @@
 use super::yaml::{merge, project, Y};
 use super::{Draft, PlanKind, Target};
 use crate::findings::Finding;
-use crate::model::{ContainerSpec, PodSpec, Snapshot, Workload, WorkloadKind};
+use crate::model::{ContainerSpec, PodSpec, Snapshot, Str, Workload, WorkloadKind};
 
 /// `apiVersion` of the kinds plans target.
 pub(crate) fn api_version(kind: &str) -> &'static str {
@@ -195,7 +195,7 @@ fn volume_tree(v: &crate::model::Volume) -> Y {
     };
     Y::Map(vec![
         ("name".to_string(), Y::str(&v.name)),
-        (v.kind.clone(), source),
+        (v.kind.to_string(), source),
     ])
 }
 
@@ -224,7 +224,7 @@ fn container_tree(c: &ContainerSpec) -> Y {
         e.push(("securityContext", sc));
     }
     let r = &c.resources;
-    let pair = |cpu: &Option<String>, mem: &Option<String>| {
+    let pair = |cpu: &Option<Str>, mem: &Option<Str>| {
         let mut m = Vec::new();
         if let Some(v) = cpu {
             m.push(("cpu", Y::str(v)));

@@ -77,7 +77,7 @@ fn workload_policy(f: &Finding, s: &Snapshot) -> Option<Draft> {
         labels
             .iter()
             .filter(|(k, _)| k.as_str() != "pod-template-hash")
-            .map(|(k, v)| (k.clone(), Y::str(v)))
+            .map(|(k, v)| (k.to_string(), Y::str(v)))
             .collect(),
     );
     let name = format!("{}-ingress", t.name);
@@ -114,7 +114,7 @@ fn external_ips(f: &Finding, s: &Snapshot) -> Option<Draft> {
         api_version: "v1".into(),
         kind: "Service".into(),
         namespace: Some(ns.into()),
-        name: svc.meta.name.clone(),
+        name: svc.meta.name.to_string(),
     };
     Some(object_patch(target, &format!("Service {ns}/{}", svc.meta.name), &full, patch,
         format!("Service {ns}/{}: remove externalIPs", svc.meta.name),

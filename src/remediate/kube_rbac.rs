@@ -6,7 +6,7 @@ use super::kube::{api_version, object_patch};
 use super::yaml::Y;
 use super::{default_target, object_words, Draft, PlanKind, Target};
 use crate::findings::Finding;
-use crate::model::{PolicyRule, Role, RoleBinding, Snapshot};
+use crate::model::{PolicyRule, Role, RoleBinding, Snapshot, Str};
 
 pub(crate) fn plan(f: &Finding, s: &Snapshot) -> Option<Draft> {
     match f.check_id.as_str() {
@@ -71,7 +71,7 @@ fn wildcard(f: &Finding, s: &Snapshot) -> Option<Draft> {
         .parse()
         .ok()?;
     role.rules.get(i)?;
-    let star = |l: &[String]| l.iter().any(|v| v == "*");
+    let star = |l: &[Str]| l.iter().any(|v| v == "*");
     let fixed: Vec<Y> = role
         .rules
         .iter()
@@ -80,7 +80,7 @@ fn wildcard(f: &Finding, s: &Snapshot) -> Option<Draft> {
             if j != i {
                 return rule_tree(r);
             }
-            let list = |l: &[String], what: &str| {
+            let list = |l: &[Str], what: &str| {
                 if star(l) {
                     Y::List(vec![Y::placeholder(
                         &format!("<{what}>"),

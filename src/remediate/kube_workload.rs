@@ -11,7 +11,7 @@ use super::yaml::Y;
 use super::{object_words, Draft, PlanKind, Target};
 use crate::checks::cap_name;
 use crate::findings::Finding;
-use crate::model::{ContainerSpec, Snapshot};
+use crate::model::{ContainerSpec, Snapshot, Str};
 
 /// The UID and GID plans run workloads as: non-zero and above the host's user range.
 const SAFE_ID: i64 = 10001;
@@ -173,7 +173,7 @@ fn ids(f: &Finding, t: &WorkloadTarget, c: &ContainerSpec) -> Draft {
 /// KW-011 / KW-013: the add list without the capability (KW-013 also drops ALL).
 fn caps_without(f: &Finding, t: &WorkloadTarget, c: &ContainerSpec) -> Option<Draft> {
     let sc = &c.security_context;
-    let keep: Vec<&String> = sc
+    let keep: Vec<&Str> = sc
         .capabilities_add
         .iter()
         .filter(|a| cap_name(a) != f.discriminator)
@@ -242,7 +242,7 @@ fn resources(t: &WorkloadTarget, c: &ContainerSpec, what: &str, (req, lim): (&st
     } else {
         (&r.requests_memory, &r.limits_memory)
     };
-    let set = |v: &Option<String>| v.as_deref().is_some_and(|x| !x.trim().is_empty());
+    let set = |v: &Option<Str>| v.as_deref().is_some_and(|x| !x.trim().is_empty());
     let mut res = Vec::new();
     if !set(have_req) {
         res.push((

@@ -57,9 +57,9 @@ pub fn scrub(text: &str, location: &str) -> (String, Vec<SecretHit>) {
             next.push_str(&redacted);
             last = secret.end();
             hits.push(SecretHit {
-                location: location.to_string(),
-                rule: rule.id.to_string(),
-                redacted,
+                location: location.to_string().into(),
+                rule: rule.id.to_string().into(),
+                redacted: redacted.into(),
             });
         }
         if last > 0 {
@@ -81,9 +81,9 @@ pub fn scrub_args(args: &[String], location: &str) -> (Vec<String>, Vec<SecretHi
         if redact_next && !arg.starts_with('-') && !arg.is_empty() {
             let redacted = redact(arg, 0);
             hits.push(SecretHit {
-                location: loc,
+                location: loc.into(),
                 rule: "secret-flag-value".into(),
-                redacted: redacted.clone(),
+                redacted: redacted.clone().into(),
             });
             out.push(redacted);
             redact_next = false;
@@ -122,32 +122,43 @@ pub fn scrub_env(name: &str, value: Option<&str>, location: &str) -> (EnvValue, 
     if is_secret_like_name(name) && !is_reference_value(value) {
         let redacted = redact(value, 0);
         let hit = SecretHit {
-            location: location.to_string(),
+            location: location.to_string().into(),
             rule: "secret-name".into(),
-            redacted: redacted.clone(),
+            redacted: redacted.clone().into(),
         };
         // A value pattern inside (e.g. an AWS key) is worth naming too, but the whole
         // value is already hidden: report the more specific rule when one matches.
         let (_, inner) = scrub(value, location);
         let rule = inner
             .first()
-            .map_or("secret-name".to_string(), |h| h.rule.clone());
+            .map_or("secret-name".to_string(), |h| h.rule.to_string());
         let hit = SecretHit {
-            rule: rule.clone(),
+            rule: rule.clone().into(),
             ..hit
         };
-        return (EnvValue::Redacted { redacted, rule }, vec![hit]);
+        return (
+            EnvValue::Redacted {
+                redacted: redacted.into(),
+                rule: rule.into(),
+            },
+            vec![hit],
+        );
     }
     let (scrubbed, hits) = scrub(value, location);
     match hits.first() {
         Some(first) => (
             EnvValue::Redacted {
-                redacted: scrubbed,
+                redacted: scrubbed.into(),
                 rule: first.rule.clone(),
             },
             hits,
         ),
-        None => (EnvValue::Literal { value: scrubbed }, hits),
+        None => (
+            EnvValue::Literal {
+                value: scrubbed.into(),
+            },
+            hits,
+        ),
     }
 }
 

@@ -80,7 +80,7 @@ pub fn load() -> Result<Loaded, SourceError> {
     fill_docker_host(&mut snapshot);
     snapshot.coverage = demo_coverage(&snapshot.coverage);
     snapshot.created_at = DEMO_CREATED_AT.to_string();
-    snapshot.kube.cluster = Some(DEMO_CLUSTER.to_string());
+    snapshot.kube.cluster = Some(DEMO_CLUSTER.to_string().into());
     let detail = snapshot
         .counts()
         .iter()
@@ -320,7 +320,7 @@ mod tests {
                 u.pod()
                     .labels
                     .get("docket.io/data-classification")
-                    .map(String::as_str)
+                    .map(crate::model::Str::as_str)
                     == Some("special-category")
             })
             .count();

@@ -54,7 +54,7 @@ fn has_all(v: &Value, fields: &[&str]) -> bool {
 
 /// `Config.Env` style `NAME=value` strings, scrubbed.
 fn env_list(v: &Value, path: &[&str], hits: &mut Vec<SecretHit>) -> Vec<EnvVar> {
-    strings(v, path)
+    strings::<String>(v, path)
         .iter()
         .map(|entry| {
             let (name, value) = match entry.split_once('=') {
@@ -64,7 +64,7 @@ fn env_list(v: &Value, path: &[&str], hits: &mut Vec<SecretHit>) -> Vec<EnvVar> 
             let (value, h) = secrets::scrub_env(name, value, &format!("env.{name}"));
             hits.extend(h);
             EnvVar {
-                name: name.to_string(),
+                name: name.to_string().into(),
                 value,
             }
         })
@@ -125,7 +125,7 @@ pub fn container(v: &Value) -> Container {
         })
         .collect();
     let mut command = Vec::new();
-    let path = str_at(v, &["Path"]);
+    let path: String = str_at(v, &["Path"]);
     if !path.is_empty() {
         command.push(path);
     }
@@ -136,7 +136,9 @@ pub fn container(v: &Value) -> Container {
     let labels = scrubbed_map(v, &["Config", "Labels"], "label", &mut hits);
     Container {
         id: str_at(v, &["Id"]),
-        name: str_at(v, &["Name"]).trim_start_matches('/').to_string(),
+        name: str_at::<String>(v, &["Name"])
+            .trim_start_matches('/')
+            .to_string(),
         host: String::new(),
         image: str_at(v, &["Config", "Image"]),
         image_id: str_at(v, &["Image"]),
@@ -272,7 +274,10 @@ pub fn history(v: &Value) -> History {
         ..History::default()
     };
     for (i, e) in items.iter().enumerate() {
-        let (created_by, h) = secrets::scrub(&str_at(e, &["CreatedBy"]), &format!("history[{i}]"));
+        let (created_by, h) = secrets::scrub(
+            &str_at::<String>(e, &["CreatedBy"]),
+            &format!("history[{i}]"),
+        );
         out.secrets.extend(h);
         out.entries.push(HistoryEntry {
             created_by,
@@ -342,7 +347,7 @@ pub fn volume(v: &Value) -> DockerVolume {
         driver: str_at(v, &["Driver"]),
         mountpoint: str_at(v, &["Mountpoint"]),
         scope: str_at(v, &["Scope"]),
-        labels: map("Labels"),
+        labels: map("Labels").into(),
         options: map("Options"),
     }
 }
@@ -430,7 +435,13 @@ mod volume_tests {
             (vol.name.as_str(), vol.driver.as_str()),
             ("pgdata", "local")
         );
-        assert_eq!(vol.labels["com.docker.compose.project"], "lumen");
+        assert_eq!(
+            vol.labels
+                .get("com.docker.compose.project")
+                .unwrap()
+                .as_str(),
+            "lumen"
+        );
         assert!(
             !vol.options["o"].contains("canaryVolPass99"),
             "{:?}",

@@ -63,7 +63,7 @@ impl Fail {
 /// Load one input from memory; the format is detected from the content. `origin` (a path
 /// or a name) is used in messages, coverage scopes and the snapshot's source list.
 pub fn load_bytes(origin: &str, bytes: &[u8]) -> Result<Loaded, SourceError> {
-    load_one(origin, bytes)
+    crate::model::interning(|| load_one(origin, bytes))
         .map(|(l, _)| l)
         .map_err(Fail::into_error)
 }
@@ -554,6 +554,11 @@ impl<'a> Builder<'a> {
 /// when the inputs hold exactly one `docker info`, Docker objects read from files get
 /// that engine's name as their host.
 pub fn load_paths(paths: &[PathBuf]) -> Result<Loaded, SourceError> {
+    // One interning scope for all files: replicas in different files share their strings.
+    crate::model::interning(|| load_all(paths))
+}
+
+fn load_all(paths: &[PathBuf]) -> Result<Loaded, SourceError> {
     if paths.is_empty() {
         return Err(SourceError::new(
             "--from",

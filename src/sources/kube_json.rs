@@ -16,11 +16,11 @@ use super::value::{
 use crate::model::{
     ConfigMap, ContainerPort, ContainerSecurityContext, ContainerSpec, ControllerRef, DataKind,
     EnvFromSource, EnvValue, EnvVar, Ingress, IngressBackend, LabelSelector,
-    LabelSelectorRequirement, Namespace, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort,
-    NetworkPolicyRule, Node, ObjectMeta, OwnerRef, PodSecurityContext, PodSpec, PolicyRule,
-    Resources, Role, RoleBinding, RoleRef, SeccompProfile, SecretHit, SecretMeta, Service,
-    ServiceAccount, ServicePort, Snapshot, Subject, Sysctl, Volume, VolumeMount, Workload,
-    WorkloadKind,
+    LabelSelectorRequirement, Labels, Namespace, NetworkPolicy, NetworkPolicyPeer,
+    NetworkPolicyPort, NetworkPolicyRule, Node, ObjectMeta, OwnerRef, PodSecurityContext, PodSpec,
+    PolicyRule, Resources, Role, RoleBinding, RoleRef, SeccompProfile, SecretHit, SecretMeta,
+    Service, ServiceAccount, ServicePort, Snapshot, Str, Subject, Sysctl, Volume, VolumeMount,
+    Workload, WorkloadKind,
 };
 use crate::secrets;
 
@@ -128,16 +128,16 @@ pub fn add_object_of_kind(
 /// (manifests) are placed in `default`, where `kubectl apply` would put them.
 fn meta(kind: &str, v: &Value, hits: &mut Vec<SecretHit>) -> ObjectMeta {
     let namespaced = kind_entry(kind).is_some_and(|e| e.namespaced);
-    let namespace = match opt_str(v, &["metadata", "namespace"]) {
-        Some(ns) if namespaced && !ns.is_empty() => Some(ns),
-        _ if namespaced => Some("default".to_string()),
+    let namespace = match opt_str::<String>(v, &["metadata", "namespace"]) {
+        Some(ns) if namespaced && !ns.is_empty() => Some(ns.into()),
+        _ if namespaced => Some("default".into()),
         _ => None,
     };
     ObjectMeta {
         name: str_at(v, &["metadata", "name"]),
         namespace,
-        uid: str_at(v, &["metadata", "uid"]),
-        creation_timestamp: str_at(v, &["metadata", "creationTimestamp"]),
+        uid: Str::unshared(str_at(v, &["metadata", "uid"])),
+        creation_timestamp: Str::unshared(str_at(v, &["metadata", "creationTimestamp"])),
         labels: scrubbed_map(v, &["metadata", "labels"], "label", hits),
         annotations: scrubbed_map(v, &["metadata", "annotations"], "annotation", hits),
         owner_references: arr(v, &["metadata", "ownerReferences"])
@@ -145,7 +145,7 @@ fn meta(kind: &str, v: &Value, hits: &mut Vec<SecretHit>) -> ObjectMeta {
             .map(|o| OwnerRef {
                 kind: str_at(o, &["kind"]),
                 name: str_at(o, &["name"]),
-                uid: str_at(o, &["uid"]),
+                uid: Str::unshared(str_at(o, &["uid"])),
                 controller: bool_at(o, &["controller"]),
             })
             .collect(),
@@ -155,7 +155,7 @@ fn meta(kind: &str, v: &Value, hits: &mut Vec<SecretHit>) -> ObjectMeta {
 fn selector(v: Option<&Value>) -> Option<LabelSelector> {
     let v = v.filter(|v| v.is_object())?;
     Some(LabelSelector {
-        match_labels: str_map(v, &["matchLabels"]),
+        match_labels: str_map(v, &["matchLabels"]).into(),
         match_expressions: arr(v, &["matchExpressions"])
             .iter()
             .map(|e| LabelSelectorRequirement {
@@ -242,12 +242,12 @@ pub fn controller_of(kind: WorkloadKind, v: &Value, meta: &ObjectMeta) -> Option
     let to = |kind: WorkloadKind, name: &str| {
         Some(ControllerRef {
             kind,
-            name: name.to_string(),
+            name: name.to_string().into(),
         })
     };
     match (kind, okind) {
         (WorkloadKind::Pod, WorkloadKind::ReplicaSet) => {
-            let hash = str_at(v, &["metadata", "labels", "pod-template-hash"]);
+            let hash: String = str_at(v, &["metadata", "labels", "pod-template-hash"]);
             match owner.name.strip_suffix(&format!("-{hash}")) {
                 Some(deploy) if !hash.is_empty() && !deploy.is_empty() => {
                     to(WorkloadKind::Deployment, deploy)
@@ -287,8 +287,8 @@ fn seccomp_from_annotation(value: &str) -> Option<SeccompProfile> {
         v => ("Localhost", Some(v.strip_prefix("localhost/")?.to_string())),
     };
     Some(SeccompProfile {
-        kind: kind.to_string(),
-        localhost_profile,
+        kind: kind.to_string().into(),
+        localhost_profile: localhost_profile.map(Str::from),
     })
 }
 
@@ -300,11 +300,7 @@ fn seccomp(v: &Value) -> Option<SeccompProfile> {
     })
 }
 
-fn pod_spec(
-    spec: &Value,
-    labels: std::collections::BTreeMap<String, String>,
-    annotations: std::collections::BTreeMap<String, String>,
-) -> PodSpec {
+fn pod_spec(spec: &Value, labels: Labels, annotations: Labels) -> PodSpec {
     let sc = get(spec, &["securityContext"]).unwrap_or(&Value::Null);
     let mut security_context = PodSecurityContext {
         run_as_user: opt_i64(sc, &["runAsUser"]),
@@ -324,7 +320,8 @@ fn pod_spec(
                 name: str_at(s, &["name"]),
                 value: get(s, &["value"])
                     .and_then(scalar_string)
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
             })
             .collect(),
         windows_host_process: opt_bool(sc, &["windowsOptions", "hostProcess"]),
@@ -351,7 +348,7 @@ fn pod_spec(
                 name: str_at(vol, &["name"]),
                 host_path: opt_str(vol, &["hostPath", "path"]),
                 reference,
-                kind,
+                kind: kind.into(),
             }
         })
         .collect();
@@ -381,7 +378,7 @@ fn pod_spec(
 }
 
 fn env_var(e: &Value, hits: &mut Vec<SecretHit>) -> EnvVar {
-    let name = str_at(e, &["name"]);
+    let name: Str = str_at(e, &["name"]);
     let key_ref = |kind: &str| {
         get(e, &["valueFrom", kind])
             .filter(|r| r.is_object())
@@ -418,12 +415,7 @@ fn env_var(e: &Value, hits: &mut Vec<SecretHit>) -> EnvVar {
     EnvVar { name, value }
 }
 
-fn container_spec(
-    c: &Value,
-    index: usize,
-    init: bool,
-    annotations: &std::collections::BTreeMap<String, String>,
-) -> ContainerSpec {
+fn container_spec(c: &Value, index: usize, init: bool, annotations: &Labels) -> ContainerSpec {
     let mut hits = Vec::new();
     let name = str_at(c, &["name"]);
     let (command, h) = secrets::scrub_args(&strings(c, &["command"]), "command");
@@ -443,7 +435,7 @@ fn container_spec(
                 ("ConfigMap", get(e, &["configMapRef"])?)
             };
             Some(EnvFromSource {
-                kind: kind.to_string(),
+                kind: kind.to_string().into(),
                 name: str_at(r, &["name"]),
                 optional: bool_at(r, &["optional"]),
             })
@@ -470,7 +462,8 @@ fn container_spec(
             .get(&format!(
                 "container.apparmor.security.beta.kubernetes.io/{name}"
             ))
-            .and_then(|a| apparmor_from_annotation(a));
+            .and_then(|a| apparmor_from_annotation(a))
+            .map(Str::from);
     }
     if security_context.seccomp_profile.is_none() {
         security_context.seccomp_profile = annotations
@@ -479,12 +472,12 @@ fn container_spec(
             ))
             .and_then(|a| seccomp_from_annotation(a));
     }
-    let quantity = |path: &[&str]| get(c, path).and_then(scalar_string);
+    let quantity = |path: &[&str]| get(c, path).and_then(scalar_string).map(Str::from);
     ContainerSpec {
         image: str_at(c, &["image"]),
         image_pull_policy: opt_str(c, &["imagePullPolicy"]),
-        command,
-        args,
+        command: command.into_iter().map(Str::from).collect(),
+        args: args.into_iter().map(Str::from).collect(),
         env,
         env_from,
         ports: arr(c, &["ports"])
@@ -531,10 +524,10 @@ fn namespace(kind: &str, v: &Value, snap: &mut Snapshot, _: &mut Vec<String>) {
 }
 
 fn node(kind: &str, v: &Value, snap: &mut Snapshot, _: &mut Vec<String>) {
-    let addresses = |t: &str| -> Vec<String> {
+    let addresses = |t: &str| -> Vec<Str> {
         arr(v, &["status", "addresses"])
             .iter()
-            .filter(|a| str_at(a, &["type"]) == t)
+            .filter(|a| str_at::<String>(a, &["type"]) == t)
             .map(|a| str_at(a, &["address"]))
             .collect()
     };
@@ -560,7 +553,7 @@ fn service(kind: &str, v: &Value, snap: &mut Snapshot, _: &mut Vec<String>) {
     snap.kube.services.push(Service {
         meta: meta(kind, v, &mut Vec::new()),
         service_type: opt_str(spec, &["type"]).unwrap_or_else(|| "ClusterIP".into()),
-        selector: str_map(spec, &["selector"]),
+        selector: str_map(spec, &["selector"]).into(),
         ports: arr(spec, &["ports"])
             .iter()
             .map(|p| ServicePort {
@@ -568,7 +561,8 @@ fn service(kind: &str, v: &Value, snap: &mut Snapshot, _: &mut Vec<String>) {
                 port: opt_i64(p, &["port"]).unwrap_or(0),
                 target_port: get(p, &["targetPort"])
                     .and_then(scalar_string)
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
                 node_port: opt_i64(p, &["nodePort"]),
                 protocol: opt_str(p, &["protocol"]).unwrap_or_else(|| "TCP".into()),
             })
@@ -596,10 +590,10 @@ fn ingress_backend(host: &str, path: &str, b: &Value) -> Option<IngressBackend> 
         (name, port)
     };
     Some(IngressBackend {
-        host: host.to_string(),
-        path: path.to_string(),
+        host: host.to_string().into(),
+        path: path.to_string().into(),
         service,
-        port,
+        port: port.into(),
     })
 }
 
@@ -608,9 +602,9 @@ fn ingress(kind: &str, v: &Value, snap: &mut Snapshot, _: &mut Vec<String>) {
     let meta = meta(kind, v, &mut Vec::new());
     let mut backends = Vec::new();
     for rule in arr(spec, &["rules"]) {
-        let host = str_at(rule, &["host"]);
+        let host: Str = str_at(rule, &["host"]);
         for p in arr(rule, &["http", "paths"]) {
-            let path = str_at(p, &["path"]);
+            let path: Str = str_at(p, &["path"]);
             if let Some(b) = get(p, &["backend"]).and_then(|b| ingress_backend(&host, &path, b)) {
                 backends.push(b);
             }
@@ -649,7 +643,7 @@ fn np_rules(spec: &Value, key: &str, peers_key: &str) -> Vec<NetworkPolicyRule> 
                 .iter()
                 .map(|p| NetworkPolicyPort {
                     protocol: opt_str(p, &["protocol"]).unwrap_or_else(|| "TCP".into()),
-                    port: get(p, &["port"]).and_then(scalar_string),
+                    port: get(p, &["port"]).and_then(scalar_string).map(Str::from),
                 })
                 .collect(),
         })
@@ -663,8 +657,8 @@ fn network_policy(kind: &str, v: &Value, snap: &mut Snapshot, _: &mut Vec<String
     // As the API server defaults it: Ingress always, Egress when there are egress rules.
     let policy_types = match get(spec, &["policyTypes"]).and_then(Value::as_array) {
         Some(_) => strings(spec, &["policyTypes"]),
-        None if egress.is_empty() => vec!["Ingress".to_string()],
-        None => vec!["Ingress".to_string(), "Egress".to_string()],
+        None if egress.is_empty() => vec!["Ingress".into()],
+        None => vec!["Ingress".into(), "Egress".into()],
     };
     snap.kube.network_policies.push(NetworkPolicy {
         meta: meta(kind, v, &mut Vec::new()),
@@ -725,7 +719,7 @@ fn config_map(kind: &str, v: &Value, snap: &mut Snapshot, _: &mut Vec<String>) {
     for section in ["data", "binaryData"] {
         if let Some(m) = get(v, &[section]).and_then(Value::as_object) {
             for (key, val) in m {
-                keys_out.push(key.clone());
+                keys_out.push(key.clone().into());
                 if let Some(text) = scalar_string(val) {
                     let (_, h) = secrets::scrub(&text, &format!("{section}.{key}"));
                     hits.extend(h);
@@ -751,7 +745,7 @@ fn secret(kind: &str, v: &Value, snap: &mut Snapshot, _: &mut Vec<String>) {
     snap.kube.secrets.push(SecretMeta {
         meta: meta(kind, v, &mut Vec::new()),
         secret_type: opt_str(v, &["type"]).unwrap_or_else(|| "Opaque".into()),
-        keys: key_names,
+        keys: key_names.into_iter().map(Str::from).collect(),
     });
 }
 
@@ -828,7 +822,10 @@ mod tests {
         assert!(matches!(&env[3].value, EnvValue::FieldRef { path } if path == "spec.nodeName"));
         assert!(matches!(&env[4].value, EnvValue::Literal { value } if value == "8080"));
         assert_eq!(w.pod.containers[0].secrets.len(), 1);
-        assert_eq!(w.pod.labels.get("app").map(String::as_str), Some("d"));
+        assert_eq!(
+            w.pod.labels.get("app").map(crate::model::Str::as_str),
+            Some("d")
+        );
         assert!(!serde_json::to_string(&s)
             .unwrap_or_default()
             .contains("plain-text-pw"));

@@ -16,15 +16,13 @@ pub fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     Some(cur)
 }
 
-pub fn str_at(v: &Value, path: &[&str]) -> String {
-    get(v, path)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
+/// The string at `path` ("" when missing), as a `String` or a model [`crate::model::Str`].
+pub fn str_at<'v, T: From<&'v str>>(v: &'v Value, path: &[&str]) -> T {
+    T::from(get(v, path).and_then(Value::as_str).unwrap_or_default())
 }
 
-pub fn opt_str(v: &Value, path: &[&str]) -> Option<String> {
-    get(v, path).and_then(Value::as_str).map(str::to_string)
+pub fn opt_str<T: for<'s> From<&'s str>>(v: &Value, path: &[&str]) -> Option<T> {
+    get(v, path).and_then(Value::as_str).map(T::from)
 }
 
 pub fn bool_at(v: &Value, path: &[&str]) -> bool {
@@ -58,11 +56,11 @@ pub fn arr<'a>(v: &'a Value, path: &[&str]) -> &'a [Value] {
 }
 
 /// The string items of an array (non-strings skipped).
-pub fn strings(v: &Value, path: &[&str]) -> Vec<String> {
+pub fn strings<T: for<'s> From<&'s str>>(v: &Value, path: &[&str]) -> Vec<T> {
     arr(v, path)
         .iter()
         .filter_map(Value::as_str)
-        .map(str::to_string)
+        .map(T::from)
         .collect()
 }
 
@@ -98,20 +96,19 @@ pub fn scalar_string(v: &Value) -> Option<String> {
 }
 
 /// Labels or annotations, scrubbed. `kind` is `label` or `annotation`, used in hit locations.
-pub fn scrubbed_map(
+pub fn scrubbed_map<M: FromIterator<(String, String)>>(
     v: &Value,
     path: &[&str],
     kind: &str,
     hits: &mut Vec<SecretHit>,
-) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for (k, val) in str_map(v, path) {
-        if k == "kubectl.kubernetes.io/last-applied-configuration" {
-            continue;
-        }
-        let (s, h) = secrets::scrub(&val, &format!("{kind}:{k}"));
-        hits.extend(h);
-        out.insert(k, s);
-    }
-    out
+) -> M {
+    str_map(v, path)
+        .into_iter()
+        .filter(|(k, _)| k != "kubectl.kubernetes.io/last-applied-configuration")
+        .map(|(k, val)| {
+            let (s, h) = secrets::scrub(&val, &format!("{kind}:{k}"));
+            hits.extend(h);
+            (k, s)
+        })
+        .collect()
 }

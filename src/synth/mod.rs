@@ -174,15 +174,17 @@ pub fn snapshot(spec: &ClusterSpec) -> (crate::model::Snapshot, usize) {
     let mut snap = Snapshot::new();
     let mut warnings = Vec::new();
     let mut objects = 0;
-    generate(spec, &mut |obj| {
-        if crate::sources::kube_json::add_object(&obj, &mut snap, &mut warnings).is_some() {
-            objects += 1;
-        }
+    crate::model::interning(|| {
+        generate(spec, &mut |obj| {
+            if crate::sources::kube_json::add_object(&obj, &mut snap, &mut warnings).is_some() {
+                objects += 1;
+            }
+        })
     });
     for kind in DataKind::ALL.into_iter().filter(|k| !k.is_docker()) {
         snap.coverage.collected(kind, "cluster");
     }
-    snap.kube.cluster = Some(format!("synthetic-{}", spec.pods));
+    snap.kube.cluster = Some(format!("synthetic-{}", spec.pods).into());
     snap.sources.push(SourceInfo {
         kind: SourceKind::File,
         location: format!("synthetic-{}", spec.pods),

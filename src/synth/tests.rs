@@ -398,7 +398,7 @@ fn references_resolve() {
 fn every_service_selector_matches_a_pod() {
     let objs = objects(2_000);
     let (snap, _) = load(&objs);
-    let mut pods_by_ns: BTreeMap<&str, Vec<&BTreeMap<String, String>>> = BTreeMap::new();
+    let mut pods_by_ns: BTreeMap<&str, Vec<&crate::model::Labels>> = BTreeMap::new();
     for w in snap
         .kube
         .workloads

@@ -219,7 +219,7 @@ fn node_external_ips(s: &Snapshot) -> Vec<String> {
         .kube
         .nodes
         .iter()
-        .flat_map(|n| n.external_ips.iter().cloned())
+        .flat_map(|n| n.external_ips.iter().map(|ip| ip.to_string()))
         .collect();
     ips.sort();
     ips.dedup();

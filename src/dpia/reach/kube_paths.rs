@@ -14,7 +14,7 @@ fn target(p: &ServicePort) -> Option<String> {
     Some(if p.target_port.is_empty() {
         p.port.to_string()
     } else {
-        p.target_port.clone()
+        p.target_port.to_string()
     })
 }
 
@@ -108,7 +108,7 @@ pub(super) fn ingress_paths(ing: &Ingress, svc: &Service, store: &Hop, out: &mut
         let into_svc = if b.port.is_empty() {
             svc_port.map(|p| p.port.to_string())
         } else {
-            Some(b.port.clone())
+            Some(b.port.to_string())
         };
         push(
             out,

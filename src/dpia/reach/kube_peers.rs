@@ -9,7 +9,7 @@ use super::kube::unit_ref;
 use super::{Source, SourceKind};
 use crate::findings::ResourceRef;
 use crate::model::{
-    DataKind, LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Snapshot,
+    DataKind, LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Snapshot, Str,
     WorkloadUnit,
 };
 
@@ -18,16 +18,16 @@ const NAME_LABEL: &str = "kubernetes.io/metadata.name";
 /// Every namespace the snapshot knows, with its labels (plus the implicit name label the
 /// API server sets on every namespace).
 pub(super) struct NsIndex {
-    labels: BTreeMap<String, BTreeMap<String, String>>,
+    labels: BTreeMap<String, crate::model::Labels>,
     /// Why namespace labels are not known (namespaces unread), if so.
     unread: Option<String>,
 }
 
 impl NsIndex {
     pub(super) fn new(s: &Snapshot, units: &[WorkloadUnit<'_>]) -> Self {
-        let mut labels: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        let mut labels: BTreeMap<String, crate::model::Labels> = BTreeMap::new();
         for n in &s.kube.namespaces {
-            labels.insert(n.meta.name.clone(), n.meta.labels.clone());
+            labels.insert(n.meta.name.to_string(), n.meta.labels.clone());
         }
         for u in units {
             labels.entry(u.namespace().to_string()).or_default();
@@ -38,8 +38,9 @@ impl NsIndex {
                 .or_default();
         }
         for (name, l) in labels.iter_mut() {
-            l.entry(NAME_LABEL.to_string())
-                .or_insert_with(|| name.clone());
+            if !l.contains_key(NAME_LABEL) {
+                l.insert(NAME_LABEL, name.as_str());
+            }
         }
         let unread = gap(s, DataKind::KubeNamespaces, "", &BTreeSet::new());
         NsIndex { labels, unread }
@@ -249,7 +250,7 @@ fn ns_phrase(sel: &LabelSelector, matched: &BTreeSet<&str>) -> String {
 /// The namespace a selector names by its `kubernetes.io/metadata.name` label alone.
 fn name_of(sel: &LabelSelector) -> Option<&str> {
     match (sel.match_labels.len(), sel.match_expressions.is_empty()) {
-        (1, true) => sel.match_labels.get(NAME_LABEL).map(String::as_str),
+        (1, true) => sel.match_labels.get(NAME_LABEL).map(Str::as_str),
         _ => None,
     }
 }
@@ -269,7 +270,7 @@ pub(super) fn selector_str(sel: &LabelSelector) -> String {
         parts.push(match e.operator.as_str() {
             "In" => format!("{} in ({})", e.key, e.values.join(", ")),
             "NotIn" => format!("{} notin ({})", e.key, e.values.join(", ")),
-            "Exists" => e.key.clone(),
+            "Exists" => e.key.to_string(),
             "DoesNotExist" => format!("!{}", e.key),
             other => format!("{} {other} ({})", e.key, e.values.join(", ")),
         });
@@ -285,7 +286,7 @@ fn port_str(p: &NetworkPolicyPort) -> String {
         p.protocol.as_str()
     };
     match (&p.port, proto) {
-        (Some(port), "TCP") => port.clone(),
+        (Some(port), "TCP") => port.to_string(),
         (Some(port), _) => format!("{port}/{proto}"),
         (None, _) => format!("all {proto} ports"),
     }

@@ -171,7 +171,7 @@ pub async fn collect(
             conn.scope, conn.origin
         ),
     });
-    snap.kube.cluster = Some(conn.context.clone());
+    snap.kube.cluster = Some(conn.context.clone().into());
     let mut warnings = Vec::new();
     let mut kinds = Vec::new();
     for l in listed {
@@ -313,22 +313,25 @@ async fn list(ctx: &Ctx<'_>, res: &'static Resource) -> Listed {
             };
             drop(body);
             l.report.pages += 1;
-            for item in page.items.unwrap_or_default() {
-                let item = if res.metadata_only {
-                    metadata_only(item)
-                } else {
-                    strip(item)
-                };
-                let added = kube_json::add_object_of_kind(
-                    res.kind,
-                    &item,
-                    &mut l.snapshot,
-                    &mut l.warnings,
-                );
-                if added.is_some() {
-                    l.report.objects += 1;
+            // The replicas of a page share their strings and label maps (model::interned).
+            crate::model::interning(|| {
+                for item in page.items.unwrap_or_default() {
+                    let item = if res.metadata_only {
+                        metadata_only(item)
+                    } else {
+                        strip(item)
+                    };
+                    let added = kube_json::add_object_of_kind(
+                        res.kind,
+                        &item,
+                        &mut l.snapshot,
+                        &mut l.warnings,
+                    );
+                    if added.is_some() {
+                        l.report.objects += 1;
+                    }
                 }
-            }
+            });
             report(Stage::Listing, l.report.objects, l.report.pages);
             match page.metadata.continue_token.filter(|t| !t.is_empty()) {
                 Some(t) => token = Some(t),

@@ -124,7 +124,7 @@ fn containers_of(snap: &Snapshot, key: &ResourceKey) -> Vec<(String, String)> {
                     .init_containers
                     .iter()
                     .chain(w.pod.containers.iter())
-                    .map(|c| (c.name.clone(), c.image.clone()))
+                    .map(|c| (c.name.to_string(), c.image.to_string()))
                     .collect()
             })
             .unwrap_or_default(),
