@@ -168,3 +168,23 @@ where
 pub(crate) fn is_default<T: Default + PartialEq>(value: &T) -> bool {
     *value == T::default()
 }
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Deserialize)]
+    struct List {
+        #[serde(deserialize_with = "super::exact")]
+        items: Vec<u32>,
+    }
+
+    #[test]
+    fn lists_are_read_whole_in_order_without_spare_room() {
+        for n in [0usize, 1, 2, 3, 4096, 4097, 10_000] {
+            let items: Vec<u32> = (0..n as u32).collect();
+            let json = serde_json::json!({ "items": items }).to_string();
+            let read: List = serde_json::from_str(&json).unwrap();
+            assert_eq!(read.items, items, "{n} items");
+            assert_eq!(read.items.capacity(), n, "{n} items");
+        }
+    }
+}
