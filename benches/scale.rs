@@ -24,11 +24,7 @@ use docket::model::Snapshot;
 use docket::synth::{self, ClusterSpec};
 
 fn sizes() -> Vec<usize> {
-    std::env::var("DOCKET_BENCH_PODS")
-        .ok()
-        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .filter(|v: &Vec<usize>| !v.is_empty())
-        .unwrap_or_else(|| vec![1_000, 10_000, 150_000])
+    synth::bench_sizes(std::env::var("DOCKET_BENCH_PODS").ok().as_deref())
 }
 
 fn cluster(pods: usize) -> Snapshot {

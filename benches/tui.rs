@@ -19,19 +19,12 @@ use docket::synth::{self, ClusterSpec};
 use docket::tui::query::Query;
 use docket::tui::rows::{finding_rows, group_findings, FindingRow, Grouping, TableView};
 
-const DEFAULT_PODS: &[usize] = &[1_000, 10_000, 150_000];
 /// RESOURCE column of the findings table.
 const RESOURCE: usize = 3;
 
 /// `DOCKET_BENCH_PODS` (comma-separated), else the default sizes.
 fn sizes() -> Vec<usize> {
-    match std::env::var("DOCKET_BENCH_PODS") {
-        Ok(v) => v
-            .split(',')
-            .filter_map(|s| s.trim().replace('_', "").parse().ok())
-            .collect(),
-        Err(_) => DEFAULT_PODS.to_vec(),
-    }
+    synth::bench_sizes(std::env::var("DOCKET_BENCH_PODS").ok().as_deref())
 }
 
 /// Generate a cluster of `pods` pods, normalize it as a file input would be, and scan it.

@@ -31,17 +31,9 @@ use docket::tui::msg::{LogLine, LogView, Msg, Prebuilt, ScanEvent, Workbench};
 use docket::tui::theme::Theme;
 use docket::tui::views;
 
-const DEFAULT_PODS: &[usize] = &[1_000, 10_000, 150_000];
-
 /// `DOCKET_BENCH_PODS` (comma-separated), else the default sizes.
 fn sizes() -> Vec<usize> {
-    match std::env::var("DOCKET_BENCH_PODS") {
-        Ok(v) => v
-            .split(',')
-            .filter_map(|s| s.trim().replace('_', "").parse().ok())
-            .collect(),
-        Err(_) => DEFAULT_PODS.to_vec(),
-    }
+    docket::synth::bench_sizes(std::env::var("DOCKET_BENCH_PODS").ok().as_deref())
 }
 
 fn workbench(pods: usize) -> Workbench {

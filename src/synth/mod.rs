@@ -77,6 +77,22 @@ impl Default for ClusterSpec {
 /// (Namespaces, Nodes, ClusterRoles, ClusterRoleBindings), then namespace by namespace
 /// the accounts, config, RBAC, policies, Services and Ingresses, then each workload's
 /// controller objects followed by its pods.
+/// The cluster sizes the benches run at: a comma-separated list of pod counts (`_` allowed
+/// as a digit separator), as given in `DOCKET_BENCH_PODS`; 1,000, 10,000 and 150,000 pods
+/// when unset or when nothing in it is a number.
+pub fn bench_sizes(spec: Option<&str>) -> Vec<usize> {
+    let sizes: Vec<usize> = spec
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|s| s.trim().replace('_', "").parse().ok())
+        .collect();
+    if sizes.is_empty() {
+        vec![1_000, 10_000, 150_000]
+    } else {
+        sizes
+    }
+}
+
 pub fn generate(spec: &ClusterSpec, emit: &mut dyn FnMut(Value)) {
     let plan = plan::plan(spec);
     let mut g = Gen::new(spec.seed, plan.nodes, emit);

@@ -572,3 +572,11 @@ fn snapshots_round_trip_through_both_load_paths() {
         assert_eq!(loaded.snapshot, snap);
     }
 }
+
+#[test]
+fn bench_sizes_read_a_list_of_pod_counts_else_the_three_defaults() {
+    assert_eq!(bench_sizes(Some("1000, 10_000,x")), [1_000, 10_000]);
+    assert_eq!(bench_sizes(Some("")), [1_000, 10_000, 150_000]);
+    assert_eq!(bench_sizes(Some("many")), [1_000, 10_000, 150_000]);
+    assert_eq!(bench_sizes(None), [1_000, 10_000, 150_000]);
+}
