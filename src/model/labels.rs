@@ -102,14 +102,6 @@ impl Labels {
     pub fn clear(&mut self) {
         self.0 = None;
     }
-
-    /// The entries as an owned ordered map, for code that edits or serializes them apart
-    /// from the model.
-    pub fn to_btree(&self) -> BTreeMap<String, String> {
-        self.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 }
 
 impl<K: Into<Str>, V: Into<Str>> FromIterator<(K, V)> for Labels {
@@ -272,7 +264,6 @@ mod tests {
         assert_eq!(m.len(), 3);
         assert_eq!(l.len(), 2, "inserting copies, the original is unchanged");
         assert!(Labels::default().is_empty());
-        assert_eq!(l.to_btree().get("a").map(String::as_str), Some("1"));
     }
 
     #[test]
